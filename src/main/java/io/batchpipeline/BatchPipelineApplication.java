@@ -1,0 +1,61 @@
+package io.batchpipeline;
+
+import io.batchpipeline.config.InvalidSettingException;
+import io.batchpipeline.config.PipelineConfiguration;
+import org.apache.camel.main.Main;
+
+/**
+ * Starts Camel Main with the pipeline's beans. Configuration comes from {@code application.properties}
+ * (bundled defaults, overridden by the file in the working directory, -D and environment variables),
+ * routes from {@code routes/}.
+ */
+public final class BatchPipelineApplication {
+
+    /** Exit code for a configuration that cannot work. */
+    public static final int EXIT_INVALID_CONFIGURATION = 2;
+
+    private BatchPipelineApplication() {
+    }
+
+    public static Main createMain() {
+        Main main = new Main();
+        main.configure().addConfiguration(PipelineConfiguration.class);
+        main.setDefaultPropertyPlaceholderLocation("classpath:application.properties,file:application.properties;optional=true");
+        return main;
+    }
+
+    public static void main(String[] args) {
+        int exitCode;
+        try {
+            exitCode = createMain().run(args);
+        } catch (Exception e) {
+            InvalidSettingException invalid = findInvalidSetting(e);
+            if (invalid != null) {
+                System.err.println("batch-pipeline: invalid configuration: " + invalid.getMessage());
+                exitCode = EXIT_INVALID_CONFIGURATION;
+            } else {
+                System.err.println("batch-pipeline: failed to start: " + rootMessage(e));
+                e.printStackTrace();
+                exitCode = 1;
+            }
+        }
+        System.exit(exitCode);
+    }
+
+    private static InvalidSettingException findInvalidSetting(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidSettingException invalid) {
+                return invalid;
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

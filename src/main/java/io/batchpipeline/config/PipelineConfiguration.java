@@ -1,0 +1,122 @@
+package io.batchpipeline.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import io.batchpipeline.batching.BatchAggregationStrategy;
+import io.batchpipeline.batching.WriterPool;
+import io.batchpipeline.deadletter.DeadLetters;
+import io.batchpipeline.observability.PipelineRegistry;
+import io.batchpipeline.observability.RunSummary;
+import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.sink.file.FileBatchSink;
+import io.batchpipeline.sink.jdbc.DataSources;
+import io.batchpipeline.sink.jdbc.JdbcBatchSink;
+import io.batchpipeline.source.RecordReader;
+import io.batchpipeline.steps.ConvertRecordStep;
+import io.batchpipeline.steps.RejectRecordStep;
+import io.batchpipeline.steps.WriteBatchStep;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+
+/**
+ * Validates the configuration and binds, by name, the beans the routes in {@code routes/} refer to:
+ * the shared steps of the route template, and the default pipeline's sink ({@code batchSink}) and writer
+ * pool ({@code batchWriters}) built from the {@code sink.*} and {@code batch.*} keys.
+ */
+public class PipelineConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        Settings settings = Settings.of(context.getPropertiesComponent());
+        Registry registry = context.getRegistry();
+
+        // checked here, before any route starts, so that a bad value stops startup with its key named
+        settings.text("source.uri");
+        settings.oneOf("source.format", Set.of("csv", "jsonl"));
+        settings.positiveInt("batch.size");
+        settings.positiveLong("batch.timeout");
+        settings.positiveLong("batch.timeout-check-interval");
+        settings.oneOf("batch.timeout-mode", Set.of("max-age", "inactivity"));
+        settings.text("deadletter.uri");
+
+        RecordReader reader = new RecordReader();
+        reader.setCsvDelimiter(settings.singleChar("source.csv.delimiter"));
+        reader.setCsvMaxLinesPerRecord(settings.positiveInt("source.csv.max-lines-per-record"));
+        registry.bind("recordReader", reader);
+        registry.bind("batchAggregation", new BatchAggregationStrategy());
+
+        PipelineRegistry stats = new PipelineRegistry();
+        DeadLetters deadLetters = new DeadLetters();
+        deadLetters.setCamelContext(context);
+        registry.bind("pipelineStats", stats);
+        registry.bind("deadLetters", deadLetters);
+        registry.bind("convertRecord", new ConvertRecordStep(stats));
+        registry.bind("rejectRecord", new RejectRecordStep(stats, deadLetters));
+        registry.bind("writeBatch", new WriteBatchStep(stats, deadLetters));
+
+        registry.bind("batchWriters", new WriterPool("batch-writer", settings.positiveInt("batch.writers"),
+                settings.positiveInt("batch.queue-capacity")));
+        registry.bind("batchSink", defaultSink(settings, registry));
+
+        context.getManagementStrategy().addEventNotifier(new RunSummary(stats));
+    }
+
+    private static BatchSink defaultSink(Settings settings, Registry registry) {
+        String type = settings.oneOf("sink.type", Set.of("jdbc", "file"));
+        if (type.equals("file")) {
+            FileBatchSink sink = new FileBatchSink();
+            sink.setDirectory(settings.text("sink.file.directory"));
+            sink.setFormat(settings.text("sink.file.format"));
+            sink.setColumns(settings.optional("sink.file.columns"));
+            sink.setFieldMap(settings.optional("transform.field-map"));
+            sink.init();
+            return sink;
+        }
+        DataSource dataSource = DataSources.create(settings.text("sink.jdbc.url"), settings.optional("sink.jdbc.username"),
+                settings.optional("sink.jdbc.password"), settings.positiveInt("sink.jdbc.pool-size"));
+        registry.bind("dataSource", dataSource);
+        runInitScript(dataSource, settings.optional("sink.jdbc.init-script"));
+        JdbcBatchSink sink = new JdbcBatchSink();
+        sink.setDataSource(dataSource);
+        sink.setTable(settings.text("sink.jdbc.table"));
+        sink.setMode(settings.oneOf("sink.jdbc.mode", Set.of("insert", "upsert")));
+        sink.setKeyColumns(settings.optional("sink.jdbc.key-columns"));
+        sink.setColumns(settings.optional("sink.jdbc.columns"));
+        sink.setFieldMap(settings.optional("transform.field-map"));
+        sink.init();
+        return sink;
+    }
+
+    /** Runs the optional schema script: statements separated by a semicolon at the end of a line. */
+    private static void runInitScript(DataSource dataSource, String script) {
+        if (script.isEmpty()) {
+            return;
+        }
+        String sql;
+        try {
+            sql = Files.readString(Path.of(script));
+        } catch (IOException e) {
+            throw new InvalidSettingException("sink.jdbc.init-script", "cannot read " + Path.of(script).toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String part : sql.split(";\\s*(\\r?\\n|$)")) {
+                String stripped = part.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + b + "\n").trim();
+                if (!stripped.isEmpty()) {
+                    statement.execute(stripped);
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new InvalidSettingException("sink.jdbc.init-script", script + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.batchpipeline.deadletter;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchpipeline.batching.Batch;
+import io.batchpipeline.batching.Row;
+import io.batchpipeline.source.SourceRecord;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Sends rejected records to the pipeline's dead-letter endpoint ({@code deadletter.uri}), one JSON line each
+ * with the reason, the source and the line number, and the record exactly as it was read. Any Camel
+ * endpoint works; the default is an append-mode file.
+ */
+public class DeadLetters implements CamelContextAware {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private CamelContext camelContext;
+    private ProducerTemplate producer;
+
+    public void reject(String endpointUri, String pipeline, SourceRecord record, String reason) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("time", Instant.now().toString());
+        entry.put("pipeline", pipeline);
+        entry.put("source", record.source());
+        entry.put("line", record.line());
+        entry.put("reason", reason);
+        entry.put("record", record.raw());
+        send(endpointUri, entry);
+    }
+
+    /** A batch the sink refused as a whole: every record goes to the dead-letter endpoint with the sink's error. */
+    public void rejectBatch(String endpointUri, String pipeline, Batch batch, Exception error) {
+        String reason = "batch of " + batch.size() + " rows failed: " + error;
+        for (Row row : batch.rows()) {
+            reject(endpointUri, pipeline, row.origin(), reason);
+        }
+    }
+
+    // serialised: the default endpoint appends to a file, which concurrent writers would interleave
+    private synchronized void send(String endpointUri, Map<String, Object> entry) {
+        try {
+            producer().sendBody(endpointUri, mapper.writeValueAsString(entry) + "\n");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a dead-letter entry", e);
+        }
+    }
+
+    private ProducerTemplate producer() {
+        if (producer == null) {
+            producer = camelContext.createProducerTemplate();
+        }
+        return producer;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

@@ -1,0 +1,65 @@
+package io.batchpipeline.sink.file;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/** How a batch file is written: CSV with a header line (Commons CSV), or one JSON object per line (Jackson). */
+enum FileFormat {
+
+    CSV("csv") {
+        @Override
+        void write(Writer out, List<String> columns, Collection<Map<String, Object>> records) throws IOException {
+            CSVFormat format = CSVFormat.RFC4180.builder().setHeader(columns.toArray(String[]::new)).get();
+            // not closed here: the caller forces the file to disk before closing it
+            CSVPrinter printer = new CSVPrinter(out, format);
+            Object[] values = new Object[columns.size()];
+            for (Map<String, Object> record : records) {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = record.get(columns.get(i));
+                }
+                printer.printRecord(values);
+            }
+            printer.flush();
+        }
+    },
+    NDJSON("ndjson") {
+        private final ObjectMapper mapper = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+        @Override
+        void write(Writer out, List<String> columns, Collection<Map<String, Object>> records) throws IOException {
+            for (Map<String, Object> record : records) {
+                mapper.writeValue(out, record);
+                out.write('\n');
+            }
+        }
+    };
+
+    private final String extension;
+
+    FileFormat(String extension) {
+        this.extension = extension;
+    }
+
+    String extension() {
+        return extension;
+    }
+
+    abstract void write(Writer out, List<String> columns, Collection<Map<String, Object>> records) throws IOException;
+
+    static FileFormat of(String value) {
+        try {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("unknown file format '" + value + "': use csv or ndjson");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.batchpipeline.sink.jdbc;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.Locale;
+
+/**
+ * Converts a source value (text from CSV, or a JSON scalar) to the Java type JDBC expects for a column's
+ * SQL type, so that a bad value rejects one record up front instead of failing a whole batch in the
+ * database. Empty text is NULL for every non-text column; text columns keep the empty string.
+ */
+final class ColumnValues {
+
+    /** ISO date-time with either 'T' or a space, optional fraction, optional offset or 'Z'. */
+    private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHmm", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    private ColumnValues() {
+    }
+
+    /** @throws IllegalArgumentException with a message fit for the dead-letter file */
+    static Object convert(Column column, Object value) {
+        if (value == null) {
+            return requireNullable(column);
+        }
+        if (value instanceof String text && text.isEmpty() && !isText(column.jdbcType())) {
+            return requireNullable(column);
+        }
+        try {
+            return switch (column.jdbcType()) {
+                case Types.BIGINT -> toBigDecimal(value).longValueExact();
+                case Types.INTEGER, Types.SMALLINT, Types.TINYINT -> toBigDecimal(value).intValueExact();
+                case Types.NUMERIC, Types.DECIMAL -> toDecimal(column, toBigDecimal(value));
+                case Types.REAL, Types.FLOAT, Types.DOUBLE -> value instanceof Number n ? n.doubleValue() : Double.parseDouble(text(value));
+                case Types.BOOLEAN, Types.BIT -> toBoolean(value);
+                case Types.DATE -> LocalDate.parse(text(value));
+                case Types.TIME -> LocalTime.parse(text(value));
+                case Types.TIMESTAMP -> toLocalDateTime(text(value));
+                case Types.TIMESTAMP_WITH_TIMEZONE -> toOffsetDateTime(text(value));
+                case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
+                        Types.CLOB, Types.NCLOB -> toText(column, value);
+                default -> value instanceof String ? value : String.valueOf(value);
+            };
+        } catch (ArithmeticException | NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("column " + column.name() + " (" + column.typeName() + "): cannot convert '"
+                    + value + "': " + e.getMessage());
+        }
+    }
+
+    private static Object requireNullable(Column column) {
+        if (!column.nullable()) {
+            throw new IllegalArgumentException("column " + column.name() + " is NOT NULL but the record has no value for it");
+        }
+        return null;
+    }
+
+    private static boolean isText(int jdbcType) {
+        return switch (jdbcType) {
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
+                    Types.CLOB, Types.NCLOB -> true;
+            default -> false;
+        };
+    }
+
+    private static String text(Object value) {
+        return value.toString().trim();
+    }
+
+    private static BigDecimal toBigDecimal(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d;
+        }
+        if (value instanceof Long || value instanceof Integer) {
+            return BigDecimal.valueOf(((Number) value).longValue());
+        }
+        if (value instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        return new BigDecimal(text(value));
+    }
+
+    private static BigDecimal toDecimal(Column column, BigDecimal value) {
+        if (column.size() <= 0 || column.size() >= 1000) {
+            return value; // unconstrained numeric
+        }
+        // round to the column's scale as the database would, then refuse what would overflow its precision
+        BigDecimal rounded = value.setScale(Math.max(column.scale(), 0), RoundingMode.HALF_UP);
+        int integerDigits = rounded.precision() - rounded.scale();
+        if (integerDigits > column.size() - column.scale()) {
+            throw new ArithmeticException("value exceeds precision " + column.size() + ", scale " + column.scale());
+        }
+        return rounded;
+    }
+
+    private static Boolean toBoolean(Object value) {
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        return switch (text(value).toLowerCase(Locale.ROOT)) {
+            case "true", "t", "yes", "y", "1" -> Boolean.TRUE;
+            case "false", "f", "no", "n", "0" -> Boolean.FALSE;
+            default -> throw new NumberFormatException("not a boolean (use true/false, t/f, yes/no, 1/0)");
+        };
+    }
+
+    private static LocalDateTime toLocalDateTime(String text) {
+        TemporalAccessor parsed = DATE_TIME.parse(text);
+        if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+            // a zoned value into a zone-less column: store it as UTC
+            return OffsetDateTime.from(parsed).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        }
+        return LocalDateTime.from(parsed);
+    }
+
+    /** A value without an offset is taken as UTC. */
+    private static OffsetDateTime toOffsetDateTime(String text) {
+        TemporalAccessor parsed = DATE_TIME.parse(text);
+        if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+            return OffsetDateTime.from(parsed);
+        }
+        return LocalDateTime.from(parsed).atOffset(ZoneOffset.UTC);
+    }
+
+    private static String toText(Column column, Object value) {
+        String text = value.toString();
+        if (column.size() > 0 && column.size() < Integer.MAX_VALUE && text.codePointCount(0, text.length()) > column.size()) {
+            throw new IllegalArgumentException("column " + column.name() + " (" + column.typeName() + "(" + column.size()
+                    + ")): value of " + text.codePointCount(0, text.length()) + " characters is too long");
+        }
+        return text;
+    }
+}

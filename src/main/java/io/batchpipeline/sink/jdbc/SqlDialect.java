@@ -1,0 +1,63 @@
+package io.batchpipeline.sink.jdbc;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The SQL that differs between the supported databases: how an upsert is spelled. */
+public enum SqlDialect {
+
+    H2 {
+        @Override
+        String upsert(String table, List<Column> columns, List<Column> keys) {
+            return "MERGE INTO " + table + " (" + names(columns) + ") KEY (" + names(keys) + ") VALUES (" + params(columns) + ")";
+        }
+    },
+    POSTGRESQL {
+        @Override
+        String upsert(String table, List<Column> columns, List<Column> keys) {
+            List<Column> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
+            String action = updated.isEmpty() ? "DO NOTHING"
+                    : "DO UPDATE SET " + updated.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).collect(Collectors.joining(", "));
+            return insert(table, columns) + " ON CONFLICT (" + names(keys) + ") " + action;
+        }
+    },
+    MARIADB {
+        @Override
+        String upsert(String table, List<Column> columns, List<Column> keys) {
+            List<Column> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
+            List<Column> assigned = updated.isEmpty() ? keys : updated; // a no-op assignment keeps the existing row
+            return insert(table, columns) + " ON DUPLICATE KEY UPDATE "
+                    + assigned.stream().map(c -> c.quoted() + " = VALUES(" + c.quoted() + ")").collect(Collectors.joining(", "));
+        }
+    };
+
+    String insert(String table, List<Column> columns) {
+        return "INSERT INTO " + table + " (" + names(columns) + ") VALUES (" + params(columns) + ")";
+    }
+
+    abstract String upsert(String table, List<Column> columns, List<Column> keys);
+
+    /** Recognises the database from {@code DatabaseMetaData.getDatabaseProductName()}. */
+    static SqlDialect fromProductName(String product) {
+        String p = product.toLowerCase(Locale.ROOT);
+        if (p.contains("h2")) {
+            return H2;
+        }
+        if (p.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        if (p.contains("mariadb") || p.contains("mysql")) {
+            return MARIADB;
+        }
+        throw new IllegalArgumentException("database '" + product + "' is not supported: use H2, PostgreSQL or MariaDB");
+    }
+
+    private static String names(List<Column> columns) {
+        return columns.stream().map(Column::quoted).collect(Collectors.joining(", "));
+    }
+
+    private static String params(List<Column> columns) {
+        return columns.stream().map(c -> "?").collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,50 @@
+package io.batchpipeline.source;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+
+/**
+ * Turns a message body (a whole file, or one bus message) into a lazy stream of records. The route's
+ * split EIP iterates it in streaming mode, so a large file is read a line at a time.
+ */
+public class RecordReader {
+
+    /** Exchange property naming the body's format: csv or jsonl. Set by the route template. */
+    public static final String FORMAT_PROPERTY = "pipelineSourceFormat";
+
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private char csvDelimiter = ',';
+    private int csvMaxLinesPerRecord = 1000;
+
+    public Iterator<SourceRecord> read(Exchange exchange) throws InvalidPayloadException {
+        String format = exchange.getProperty(FORMAT_PROPERTY, "csv", String.class);
+        InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
+        String source = sourceName(exchange);
+        return switch (SourceFormat.of(format)) {
+            case CSV -> new CsvRecordIterator(source, reader, csvDelimiter, csvMaxLinesPerRecord);
+            case JSONL -> new JsonLinesRecordIterator(source, reader, mapper);
+        };
+    }
+
+    private static String sourceName(Exchange exchange) {
+        String file = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        return file != null ? file : exchange.getFromEndpoint() != null ? exchange.getFromEndpoint().getEndpointUri() : "message";
+    }
+
+    public void setCsvDelimiter(char csvDelimiter) {
+        this.csvDelimiter = csvDelimiter;
+    }
+
+    public void setCsvMaxLinesPerRecord(int csvMaxLinesPerRecord) {
+        this.csvMaxLinesPerRecord = csvMaxLinesPerRecord;
+    }
+}

@@ -1,0 +1,18 @@
+package io.batchpipeline.transform;
+
+import io.batchpipeline.source.SourceRecord;
+
+/** A record that cannot be parsed or converted. The route sends it to the dead-letter destination and goes on. */
+public class RejectedRecordException extends Exception {
+
+    private final transient SourceRecord record;
+
+    public RejectedRecordException(SourceRecord record, String reason) {
+        super(reason);
+        this.record = record;
+    }
+
+    public SourceRecord record() {
+        return record;
+    }
+}
