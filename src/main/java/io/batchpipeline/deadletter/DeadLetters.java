@@ -37,7 +37,7 @@ public class DeadLetters implements CamelContextAware {
 
     /** A batch the sink refused as a whole: every record goes to the dead-letter endpoint with the sink's error. */
     public void rejectBatch(String endpointUri, String pipeline, Batch batch, Exception error) {
-        String reason = "batch of " + batch.size() + " rows failed: " + error;
+        String reason = "batch of " + batch.size() + " rows failed: " + Errors.describe(error);
         for (Row row : batch.rows()) {
             reject(endpointUri, pipeline, row.origin(), reason);
         }

@@ -3,6 +3,7 @@ package io.batchpipeline.steps;
 import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.FlushReason;
 import io.batchpipeline.deadletter.DeadLetters;
+import io.batchpipeline.deadletter.Errors;
 import io.batchpipeline.observability.PipelineRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -34,7 +35,7 @@ public class WriteBatchStep extends PipelineStep implements Processor {
             LOG.debug("Wrote a batch of {} rows (closed by {})", batch.size(), reason.label());
         } catch (Exception e) {
             LOG.error("Pipeline {}: a batch of {} rows failed on {}; its records go to {}: {}", pipeline(exchange), batch.size(),
-                    sink(exchange).describe(), deadLetterUri(exchange), e.toString());
+                    sink(exchange).describe(), deadLetterUri(exchange), Errors.describe(e));
             stats(exchange).batchFailed(batch.size());
             deadLetters.rejectBatch(deadLetterUri(exchange), pipeline(exchange), batch, e);
         }

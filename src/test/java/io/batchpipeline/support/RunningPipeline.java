@@ -1,0 +1,82 @@
+package io.batchpipeline.support;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.batchpipeline.BatchPipelineApplication;
+import io.batchpipeline.batching.WriterPool;
+import io.batchpipeline.observability.PipelineRegistry;
+import io.batchpipeline.observability.PipelineStats;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+
+/**
+ * The real application, started in this JVM exactly as the jar starts it, with test overrides on top of
+ * application.properties. By default it loads only the route template and the default pipeline, reading
+ * from and writing to a test's own folders.
+ */
+public final class RunningPipeline implements AutoCloseable {
+
+    public static final String DEFAULT_ROUTES = "file:routes/batch-pipeline-template.yaml,file:routes/default-pipeline.yaml";
+
+    private final Main main;
+
+    private RunningPipeline(Main main) {
+        this.main = main;
+    }
+
+    /** Settings every test wants: its own folders, an in-memory H2 of its own, the bundled sample table. */
+    public static Map<String, String> defaults(Path dir) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("camel.main.routes-include-pattern", DEFAULT_ROUTES);
+        settings.put("source.uri", "file:" + dir.resolve("input") + "?move=.done&moveFailed=.error&initialDelay=0&delay=50");
+        settings.put("sink.jdbc.url", "jdbc:h2:mem:" + dir.getFileName() + ";DB_CLOSE_DELAY=-1");
+        settings.put("sink.file.directory", dir.resolve("output").toString());
+        settings.put("deadletter.uri", "file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append");
+        settings.put("examples.dir", dir.resolve("examples").toString());
+        return settings;
+    }
+
+    public static RunningPipeline start(Map<String, String> settings) throws Exception {
+        Main main = BatchPipelineApplication.createMain();
+        settings.forEach(main::addOverrideProperty);
+        main.start();
+        return new RunningPipeline(main);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public ProducerTemplate producer() {
+        return context().createProducerTemplate();
+    }
+
+    public PipelineStats stats(String pipeline) {
+        return context().getRegistry().lookupByNameAndType("pipelineStats", PipelineRegistry.class).of(pipeline);
+    }
+
+    public PipelineStats stats() {
+        return stats("default-pipeline");
+    }
+
+    public WriterPool writers() {
+        return context().getRegistry().lookupByNameAndType("batchWriters", WriterPool.class);
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    /** A graceful stop, as on SIGTERM: open batches are flushed and writes finish before this returns. */
+    public void stop() {
+        main.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,50 @@
+package io.batchpipeline.support;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Deterministic order records in the shape of the bundled {@code orders} table. */
+public final class SampleData {
+
+    public static final String HEADER = "id,customer,amount,quantity,ordered_at,note,paid";
+
+    private SampleData() {
+    }
+
+    public static String csvLine(long id) {
+        return id + ",customer " + (id % 97) + "," + (id % 1000) + "." + String.format("%02d", id % 100) + "," + (id % 50)
+                + ",2026-01-01T00:00:00Z,\"note, with comma " + id + "\"," + (id % 2 == 0);
+    }
+
+    public static String jsonLine(long id) {
+        return "{\"id\":" + id + ",\"customer\":\"customer " + (id % 97) + "\",\"amount\":" + (id % 1000) + "." + String.format("%02d", id % 100)
+                + ",\"quantity\":" + (id % 50) + ",\"ordered_at\":\"2026-01-01T00:00:00Z\",\"note\":\"n" + id + "\",\"paid\":" + (id % 2 == 0) + "}";
+    }
+
+    /** Writes ids [from, to] as a CSV file, atomically, into the folder a pipeline watches. */
+    public static Path writeCsv(Path folder, String name, long from, long to) throws IOException {
+        Files.createDirectories(folder);
+        Path temp = Files.createTempFile(folder.getParent(), name, ".tmp");
+        try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+            out.write(HEADER);
+            out.write('\n');
+            for (long id = from; id <= to; id++) {
+                out.write(csvLine(id));
+                out.write('\n');
+            }
+        }
+        return Files.move(temp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Drops text as a file into a watched folder, atomically. */
+    public static Path writeFile(Path folder, String name, String content) throws IOException {
+        Files.createDirectories(folder);
+        Path temp = Files.createTempFile(folder.getParent(), name, ".tmp");
+        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        return Files.move(temp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+}
