@@ -40,6 +40,14 @@ public final class SampleData {
         return Files.move(temp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Copies a file into a watched folder, atomically, so the pipeline never sees it half written. */
+    public static Path copyInto(Path folder, Path file) throws IOException {
+        Files.createDirectories(folder);
+        Path temp = Files.createTempFile(folder.getParent(), file.getFileName().toString(), ".tmp");
+        Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+        return Files.move(temp, folder.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** Drops text as a file into a watched folder, atomically. */
     public static Path writeFile(Path folder, String name, String content) throws IOException {
         Files.createDirectories(folder);

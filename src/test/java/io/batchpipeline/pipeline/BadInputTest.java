@@ -1,0 +1,90 @@
+package io.batchpipeline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.RunningPipeline;
+import io.batchpipeline.support.SampleData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad records go to the dead-letter file with reason, source and line; the good ones land; the stream goes on. */
+class BadInputTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void malformedCsvLinesAndTypeErrorsAreDeadLetteredAndTheRestLands() throws Exception {
+        String csv = String.join("\n",
+                SampleData.HEADER,
+                SampleData.csvLine(1),
+                "2,B,abc,1,2026-01-01T00:00:00Z,x,true",                // line 3: amount is not a number
+                "3,C,1.00",                                              // line 4: too few fields
+                "4,\"D\"x,1.00,1,2026-01-01T00:00:00Z,x,true",           // line 5: text after a closing quote
+                SampleData.csvLine(5),
+                "6,\"multi",                                             // lines 7-8: a quoted line break is fine
+                "line\",1.00,1,2026-01-01T00:00:00Z,x,false",
+                "7,E,1.00,1,not-a-date,x,true",                          // line 9
+                SampleData.csvLine(8)) + "\n";
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeFile(dir.resolve("input"), "mixed.csv", csv);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 4 && pipeline.stats().recordsRejected() == 4);
+        }
+
+        assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders")).isEqualTo(4);
+        assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders WHERE note = 'multi' || CHAR(10) || 'line'"))
+                .isEqualTo(0); // the multi-line field is the customer column: check it arrived whole
+        assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders WHERE customer = 'multi' || CHAR(10) || 'line'"))
+                .isEqualTo(1);
+
+        List<JsonNode> rejected = deadLetters();
+        assertThat(rejected).extracting(n -> n.get("line").asLong()).containsExactly(3L, 4L, 5L, 9L);
+        assertThat(rejected).allSatisfy(n -> assertThat(n.get("source").asText()).isEqualTo("mixed.csv"));
+        assertThat(rejected.get(0).get("reason").asText()).contains("AMOUNT").contains("abc");
+        assertThat(rejected.get(1).get("reason").asText()).contains("expected 7 fields");
+        assertThat(rejected.get(2).get("reason").asText()).contains("malformed CSV");
+        assertThat(rejected.get(3).get("reason").asText()).contains("ORDERED_AT");
+        assertThat(rejected.get(1).get("record").asText()).isEqualTo("3,C,1.00");
+        assertThat(Files.exists(dir.resolve("input/.done/mixed.csv"))).as("the file is done, not failed").isTrue();
+    }
+
+    @Test
+    void malformedJsonLinesAreDeadLetteredAndTheRestLands() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("source.format", "jsonl");
+        String jsonl = SampleData.jsonLine(1) + "\n{\"id\": 2, broken\n[1,2]\n\n" + SampleData.jsonLine(3) + "\n";
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeFile(dir.resolve("input"), "events.jsonl", jsonl);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 2 && pipeline.stats().recordsRejected() == 2);
+        }
+
+        List<JsonNode> rejected = deadLetters();
+        assertThat(rejected).extracting(n -> n.get("line").asLong()).containsExactly(2L, 3L);
+        assertThat(rejected.get(0).get("reason").asText()).startsWith("malformed JSON");
+        assertThat(rejected.get(1).get("reason").asText()).contains("expected a JSON object");
+    }
+
+    private List<JsonNode> deadLetters() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        return Files.readAllLines(dir.resolve("deadletter/rejected.jsonl")).stream().map(line -> {
+            try {
+                return mapper.readTree(line);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+}

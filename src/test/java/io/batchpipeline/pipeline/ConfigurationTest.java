@@ -1,0 +1,58 @@
+package io.batchpipeline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.batchpipeline.config.InvalidSettingException;
+import io.batchpipeline.support.RunningPipeline;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A configuration that cannot work stops startup with a message that names the key and the problem. */
+class ConfigurationTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "sink.type          | kafka                              | unknown value 'kafka'",
+        "batch.size         | 0                                  | must be between 1",
+        "batch.size         | ten                                | not a whole number",
+        "batch.timeout      | -5                                 | must be between 1",
+        "batch.writers      | 0                                  | must be between 1",
+        "source.format      | xml                                | unknown value 'xml'",
+        "sink.jdbc.table    | no_such_table                      | does not exist",
+        "sink.jdbc.url      | jdbc:postgresql://127.0.0.1:1/none | cannot connect",
+        "sink.jdbc.mode     | merge                              | unknown value 'merge'",
+        "sink.jdbc.columns  | id,nope                            | column 'nope' does not exist",
+        "sink.jdbc.key-columns | customer                        | no primary key or unique index",
+    })
+    void anInvalidSettingStopsStartupNamingTheKey(String key, String value, String problem) {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put(key, value);
+        if (key.equals("sink.jdbc.key-columns")) {
+            settings.put("sink.jdbc.mode", "upsert");
+        }
+
+        Throwable failure = catchThrowable(() -> RunningPipeline.start(settings).close());
+
+        InvalidSettingException invalid = find(failure);
+        assertThat(invalid).as("startup failure caused by an invalid setting").isNotNull();
+        assertThat(invalid.setting()).isEqualTo(key);
+        assertThat(invalid.getMessage()).startsWith(key + ": ").contains(problem);
+    }
+
+    private static InvalidSettingException find(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidSettingException invalid) {
+                return invalid;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,89 @@
+package io.batchpipeline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchpipeline.support.RunningPipeline;
+import io.batchpipeline.support.SampleData;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file sink: one complete file per batch, nothing lost, names unique and in time order. */
+class FileSinkPipelineTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void csvFilesAreCompleteAndHoldEveryInputRecord() throws Exception {
+        run("csv");
+
+        List<Path> files = batchFiles();
+        long records = 0;
+        for (Path file : files) {
+            try (CSVParser parser = CSVParser.parse(file, java.nio.charset.StandardCharsets.UTF_8,
+                    CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
+                assertThat(parser.getHeaderNames()).containsExactly(SampleData.HEADER.split(","));
+                records += parser.getRecords().size();
+            }
+        }
+        assertThat(records).isEqualTo(2500);
+        assertThat(files).hasSize(9); // 8 full batches of 300 and the remainder of 100
+    }
+
+    @Test
+    void ndjsonFilesAreCompleteAndHoldEveryInputRecord() throws Exception {
+        run("ndjson");
+
+        ObjectMapper mapper = new ObjectMapper();
+        long records = 0;
+        for (Path file : batchFiles()) {
+            for (String line : Files.readAllLines(file)) {
+                assertThat(mapper.readTree(line).get("id").asText()).isNotEmpty();
+                records++;
+            }
+        }
+        assertThat(records).isEqualTo(2500);
+    }
+
+    private void run(String format) throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("sink.type", "file");
+        settings.put("sink.file.format", format);
+        settings.put("batch.size", "300");
+        settings.put("batch.timeout", "200");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeCsv(dir.resolve("input"), "orders.csv", 1, 2500);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 2500);
+        }
+        try (Stream<Path> all = Files.list(dir.resolve("output"))) {
+            assertThat(all.map(p -> p.getFileName().toString())).as("no temporary file is left behind").noneMatch(n -> n.startsWith("."));
+        }
+    }
+
+    /** Batch files in name order; their sequence numbers must then be strictly increasing (names sort in write order). */
+    private List<Path> batchFiles() throws IOException {
+        List<Path> files;
+        try (Stream<Path> all = Files.list(dir.resolve("output"))) {
+            files = all.sorted().toList();
+        }
+        long previous = 0;
+        for (Path file : files) {
+            long sequence = Long.parseLong(file.getFileName().toString().split("-")[2]);
+            assertThat(sequence).as("sequence in " + file.getFileName()).isGreaterThan(previous);
+            previous = sequence;
+        }
+        return files;
+    }
+}
