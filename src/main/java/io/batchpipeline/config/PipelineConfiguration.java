@@ -10,6 +10,7 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.batchpipeline.batching.BatchAggregationStrategy;
 import io.batchpipeline.batching.WriterPool;
 import io.batchpipeline.deadletter.DeadLetters;
@@ -26,6 +27,7 @@ import io.batchpipeline.steps.WriteBatchStep;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Validates the configuration and binds, by name, the beans the routes in {@code routes/} refer to:
@@ -35,7 +37,7 @@ import org.apache.camel.spi.Registry;
 public class PipelineConfiguration implements CamelConfiguration {
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         Settings settings = Settings.of(context.getPropertiesComponent());
         Registry registry = context.getRegistry();
 
@@ -65,12 +67,12 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         registry.bind("batchWriters", new WriterPool("batch-writer", settings.positiveInt("batch.writers"),
                 settings.positiveInt("batch.queue-capacity")));
-        registry.bind("batchSink", defaultSink(settings, registry));
+        registry.bind("batchSink", defaultSink(context, settings, registry));
 
         context.getManagementStrategy().addEventNotifier(new RunSummary(stats));
     }
 
-    private static BatchSink defaultSink(Settings settings, Registry registry) {
+    private static BatchSink defaultSink(CamelContext context, Settings settings, Registry registry) throws Exception {
         String type = settings.oneOf("sink.type", Set.of("jdbc", "file"));
         if (type.equals("file")) {
             FileBatchSink sink = new FileBatchSink();
@@ -81,9 +83,16 @@ public class PipelineConfiguration implements CamelConfiguration {
             sink.init();
             return sink;
         }
-        DataSource dataSource = DataSources.create(settings.text("sink.jdbc.url"), settings.optional("sink.jdbc.username"),
+        HikariDataSource dataSource = DataSources.create(settings.text("sink.jdbc.url"), settings.optional("sink.jdbc.username"),
                 settings.optional("sink.jdbc.password"), settings.positiveInt("sink.jdbc.pool-size"));
         registry.bind("dataSource", dataSource);
+        // closed after the routes have stopped, that is after the last batch is committed
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSource.close();
+            }
+        }, true, true);
         runInitScript(dataSource, settings.optional("sink.jdbc.init-script"));
         JdbcBatchSink sink = new JdbcBatchSink();
         sink.setDataSource(dataSource);

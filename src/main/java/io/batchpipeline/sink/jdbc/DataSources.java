@@ -11,13 +11,25 @@ public final class DataSources {
     private DataSources() {
     }
 
+    /**
+     * H2 closes its databases from a JVM shutdown hook, which runs beside Camel's graceful stop: on SIGTERM
+     * the batches being flushed would hit a closed database. The pipeline closes the pool itself once
+     * every batch is written, so H2 must not.
+     */
+    static String withoutH2CloseOnExit(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            return url + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return url;
+    }
+
     public static HikariDataSource create(String url, String username, String password, int poolSize) {
         if (url == null || !url.startsWith("jdbc:")) {
             throw new InvalidSettingException("sink.jdbc.url", "'" + url + "' is not a JDBC URL (jdbc:h2:..., jdbc:postgresql://..., jdbc:mariadb://...)");
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("batch-pipeline-jdbc");
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(withoutH2CloseOnExit(url));
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);

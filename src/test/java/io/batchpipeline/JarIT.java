@@ -1,0 +1,89 @@
+package io.batchpipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.SampleData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, started as a separate process the way the README runs it. */
+class JarIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runOnceDrainsTheShippedSampleIntoH2AndPrintsTheSummary() throws Exception {
+        SampleData.copyInto(dir.resolve("input"), Path.of("samples/orders.csv"));
+
+        Process process = start("-Dcamel.main.duration-max-idle-seconds=3");
+
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exits once the input is drained").isTrue();
+        String log = Files.readString(dir.resolve("stdout.log"));
+        assertThat(process.exitValue()).as(log).isZero();
+        assertThat(log).contains("Summary: pipeline default-pipeline: 10000 records read, 10000 rows written in 10 batches (size 10, timeout 0, stop 0), 0 records rejected");
+        assertThat(rowsInH2()).isEqualTo(10_000);
+    }
+
+    @Test
+    void sigtermFlushesTheOpenBatchBeforeExiting() throws Exception {
+        Process process = start("-Dbatch.size=100000", "-Dbatch.timeout=600000");
+        SampleData.copyInto(dir.resolve("input"), Path.of("samples/orders.csv"));
+        // the file is marked done once every record has been handed to the aggregator, where they now wait
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("input/.done/orders.csv")));
+
+        process.destroy(); // SIGTERM
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(dir.resolve("stdout.log"));
+        assertThat(log).contains("10000 rows written in 1 batches (size 0, timeout 0, stop 1)");
+        assertThat(rowsInH2()).isEqualTo(10_000);
+    }
+
+    @Test
+    void anInvalidSettingExitsNonZeroWithOneLineNamingIt() throws Exception {
+        Process process = start("-Dbatch.size=0");
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(BatchPipelineApplication.EXIT_INVALID_CONFIGURATION);
+        assertThat(Files.readAllLines(dir.resolve("stderr.log")))
+                .containsExactly("batch-pipeline: invalid configuration: batch.size: must be between 1 and 2147483647, was 0");
+    }
+
+    /** java -jar target/batch-pipeline.jar from the project folder, with data folders moved into the test's own. */
+    private Process start(String... options) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dsource.uri=file:" + dir.resolve("input") + "?move=.done&moveFailed=.error&readLock=changed&readLockCheckInterval=100");
+        command.add("-Dsink.jdbc.url=" + h2Url());
+        command.add("-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append");
+        command.add("-Dexamples.dir=" + dir.resolve("examples"));
+        command.addAll(List.of(options));
+        command.add("-jar");
+        command.add(Path.of("target/batch-pipeline.jar").toAbsolutePath().toString());
+        return new ProcessBuilder(command)
+                .directory(new File("."))
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .redirectError(dir.resolve("stderr.log").toFile())
+                .start();
+    }
+
+    private String h2Url() {
+        return "jdbc:h2:file:" + dir.resolve("h2/pipeline");
+    }
+
+    private long rowsInH2() throws Exception {
+        return Databases.count(h2Url(), "sa", "", "SELECT COUNT(*) FROM orders");
+    }
+
+}

@@ -1,0 +1,44 @@
+package io.batchpipeline.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class CsvRecordIteratorTest {
+
+    @Test
+    void recordsCarryTheirFieldsByHeaderNameAndTheLineTheyStartOn() {
+        List<SourceRecord> records = read("\uFEFFid, name ,note\n1,a,plain\n\n2,b,\"two\nlines, \"\"quoted\"\"\"\n3,c,last\n", 1000);
+
+        assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 4L, 6L);
+        assertThat(records.get(0).fields()).containsOnlyKeys("id", "name", "note");
+        assertThat(records.get(1).fields().get("note")).isEqualTo("two\nlines, \"quoted\"");
+        assertThat(records.get(2).fields().get("name")).isEqualTo("c");
+    }
+
+    @Test
+    void aStrayQuoteSwallowsAtMostTheConfiguredNumberOfLines() {
+        List<SourceRecord> records = read("id,name\n1,\"unterminated\n2,b\n3,c\n4,d\n", 2);
+
+        assertThat(records.get(0).isMalformed()).isTrue();
+        assertThat(records.get(0).raw()).isEqualTo("1,\"unterminated\n2,b");
+        assertThat(records.subList(1, 3)).extracting(r -> r.fields().get("id")).containsExactly("3", "4");
+    }
+
+    @Test
+    void anEmptyInputHasNoRecords() {
+        assertThat(read("", 10)).isEmpty();
+        assertThat(read("id,name\n", 10)).isEmpty();
+    }
+
+    private static List<SourceRecord> read(String text, int maxLines) {
+        List<SourceRecord> records = new ArrayList<>();
+        new CsvRecordIterator("test.csv", new BufferedReader(new StringReader(text)), ',', maxLines).forEachRemaining(records::add);
+        return records;
+    }
+}
