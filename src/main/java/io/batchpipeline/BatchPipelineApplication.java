@@ -1,5 +1,8 @@
 package io.batchpipeline;
 
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
 import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.config.PipelineConfiguration;
 import org.apache.camel.main.Main;
@@ -46,6 +49,11 @@ public final class BatchPipelineApplication {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InvalidSettingException invalid) {
                 return invalid;
+            }
+            if (t instanceof NoSuchFileException missing) {
+                // Camel loads routes before our configuration runs, and reports a missing folder bare
+                return new InvalidSettingException("camel.main.routes-include-pattern", Path.of(missing.getFile()).toAbsolutePath()
+                        + " does not exist: start the jar from the folder that holds routes/, or point this key at your routes");
             }
         }
         return null;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.batchpipeline.support.Databases;
@@ -60,8 +61,21 @@ class JarIT {
                 .containsExactly("batch-pipeline: invalid configuration: batch.size: must be between 1 and 2147483647, was 0");
     }
 
-    /** java -jar target/batch-pipeline.jar from the project folder, with data folders moved into the test's own. */
+    @Test
+    void settingsComeFromEnvironmentVariablesToo() throws Exception {
+        Process process = start(Map.of("SINK_TYPE", "kafka"));
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(BatchPipelineApplication.EXIT_INVALID_CONFIGURATION);
+        assertThat(Files.readString(dir.resolve("stderr.log"))).contains("sink.type: unknown value 'kafka'");
+    }
+
     private Process start(String... options) throws Exception {
+        return start(Map.of(), options);
+    }
+
+    /** java -jar target/batch-pipeline.jar from the project folder, with data folders moved into the test's own. */
+    private Process start(Map<String, String> environment, String... options) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dsource.uri=file:" + dir.resolve("input") + "?move=.done&moveFailed=.error&readLock=changed&readLockCheckInterval=100");
@@ -71,7 +85,9 @@ class JarIT {
         command.addAll(List.of(options));
         command.add("-jar");
         command.add(Path.of("target/batch-pipeline.jar").toAbsolutePath().toString());
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return builder
                 .directory(new File("."))
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .redirectError(dir.resolve("stderr.log").toFile())

@@ -18,8 +18,9 @@ public final class Settings {
         this.lookup = lookup;
     }
 
+    /** Resolves keys as route placeholders do, so -D and environment variables (BATCH_SIZE for batch.size) apply. */
     public static Settings of(PropertiesComponent properties) {
-        return new Settings(key -> properties.resolveProperty(key).orElse(null));
+        return new Settings(key -> properties.resolveProperty(key).isPresent() ? properties.parseUri("{{" + key + "}}") : null);
     }
 
     public String text(String key) {
