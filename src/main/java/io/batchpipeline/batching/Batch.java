@@ -3,41 +3,43 @@ package io.batchpipeline.batching;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.batchpipeline.source.SourceRecord;
+
 /**
- * The rows collected by the aggregator for one write. {@code openedAt} and {@code deadline} are wall-clock
- * milliseconds: the batch must be flushed by its deadline even when it has not reached the size.
+ * The records collected by the aggregator for one write. {@code openedAt} and {@code deadline} are
+ * wall-clock milliseconds: the batch must close by its deadline even when it has not reached its size.
  */
 public final class Batch {
 
-    private final List<Row> rows;
+    private final List<SourceRecord> records;
     private final long openedAt;
     private final long deadline;
     private volatile long closedAt;
 
     Batch(int expectedSize, long openedAt, long deadline) {
-        this.rows = new ArrayList<>(expectedSize);
+        this.records = new ArrayList<>(expectedSize);
         this.openedAt = openedAt;
         this.deadline = deadline;
     }
 
     /** A batch built outside the aggregator, for example by a test or a replay. */
-    public static Batch of(List<Row> rows) {
+    public static Batch of(List<SourceRecord> records) {
         long now = System.currentTimeMillis();
-        Batch batch = new Batch(rows.size(), now, now);
-        batch.rows.addAll(rows);
+        Batch batch = new Batch(records.size(), now, now);
+        batch.records.addAll(records);
         return batch;
     }
 
-    void add(Row row) {
-        rows.add(row);
+    void addAll(List<SourceRecord> chunk) {
+        records.addAll(chunk);
     }
 
-    public List<Row> rows() {
-        return rows;
+    public List<SourceRecord> records() {
+        return records;
     }
 
     public int size() {
-        return rows.size();
+        return records.size();
     }
 
     public long openedAt() {

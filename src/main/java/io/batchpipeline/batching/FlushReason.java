@@ -12,7 +12,7 @@ public enum FlushReason {
             return STOP;
         }
         return switch (completedBy) {
-            case "size" -> SIZE;
+            case "size", "predicate" -> SIZE; // the route completes on a predicate that counts records
             case "timeout" -> TIMEOUT;
             case "force" -> STOP;
             default -> throw new IllegalStateException("unexpected batch completion: " + completedBy);

@@ -21,8 +21,6 @@ import io.batchpipeline.sink.file.FileBatchSink;
 import io.batchpipeline.sink.jdbc.DataSources;
 import io.batchpipeline.sink.jdbc.JdbcBatchSink;
 import io.batchpipeline.source.RecordReader;
-import io.batchpipeline.steps.ConvertRecordStep;
-import io.batchpipeline.steps.RejectRecordStep;
 import io.batchpipeline.steps.WriteBatchStep;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -50,19 +48,17 @@ public class PipelineConfiguration implements CamelConfiguration {
         settings.oneOf("batch.timeout-mode", Set.of("max-age", "inactivity"));
         settings.text("deadletter.uri");
 
-        RecordReader reader = new RecordReader();
+        PipelineRegistry stats = new PipelineRegistry();
+        RecordReader reader = new RecordReader(stats);
         reader.setCsvDelimiter(settings.singleChar("source.csv.delimiter"));
         reader.setCsvMaxLinesPerRecord(settings.positiveInt("source.csv.max-lines-per-record"));
         registry.bind("recordReader", reader);
-        registry.bind("batchAggregation", new BatchAggregationStrategy());
+        registry.bind("batchAggregation", new BatchAggregationStrategy(stats));
 
-        PipelineRegistry stats = new PipelineRegistry();
         DeadLetters deadLetters = new DeadLetters();
         deadLetters.setCamelContext(context);
         registry.bind("pipelineStats", stats);
         registry.bind("deadLetters", deadLetters);
-        registry.bind("convertRecord", new ConvertRecordStep(stats));
-        registry.bind("rejectRecord", new RejectRecordStep(stats, deadLetters));
         registry.bind("writeBatch", new WriteBatchStep(stats, deadLetters));
 
         registry.bind("batchWriters", new WriterPool("batch-writer", settings.positiveInt("batch.writers"),
@@ -101,6 +97,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         sink.setKeyColumns(settings.optional("sink.jdbc.key-columns"));
         sink.setColumns(settings.optional("sink.jdbc.columns"));
         sink.setFieldMap(settings.optional("transform.field-map"));
+        sink.setCopy(settings.bool("sink.jdbc.copy"));
         sink.init();
         return sink;
     }

@@ -68,6 +68,13 @@ public final class Settings {
         return value;
     }
 
+    public boolean bool(String key) {
+        return switch (oneOf(key, Set.of("true", "false"))) {
+            case "true" -> true;
+            default -> false;
+        };
+    }
+
     public char singleChar(String key) {
         String value = lookup.apply(key);
         if (value == null || value.length() != 1) {

@@ -2,11 +2,11 @@ package io.batchpipeline.deadletter;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.source.SourceRecord;
 import org.apache.camel.CamelContext;
@@ -35,10 +35,10 @@ public class DeadLetters implements CamelContextAware {
         send(endpointUri, entry);
     }
 
-    /** A batch the sink refused as a whole: every record goes to the dead-letter endpoint with the sink's error. */
-    public void rejectBatch(String endpointUri, String pipeline, Batch batch, Exception error) {
-        String reason = "batch of " + batch.size() + " rows failed: " + Errors.describe(error);
-        for (Row row : batch.rows()) {
+    /** Rows the sink refused as a whole: every record goes to the dead-letter endpoint with the sink's error. */
+    public void rejectAll(String endpointUri, String pipeline, List<Row> rows, Exception error) {
+        String reason = "batch of " + rows.size() + " rows failed: " + Errors.describe(error);
+        for (Row row : rows) {
             reject(endpointUri, pipeline, row.origin(), reason);
         }
     }

@@ -2,6 +2,7 @@ package io.batchpipeline.observability;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,10 +16,11 @@ public final class PipelineStats {
     private final LongAdder recordsRejected = new LongAdder();
     private final LongAdder rowsWritten = new LongAdder();
     private final LongAdder rowsFailed = new LongAdder();
+    private final AtomicInteger openBatchRecords = new AtomicInteger();
     private final Map<FlushReason, LongAdder> batchesByReason = new EnumMap<>(FlushReason.class);
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastWriteNanos = new AtomicLong();
-    private final AtomicLong maxTimeoutLatenessMillis = new AtomicLong();
+    private final LatenessHistogram timeoutLateness = new LatenessHistogram();
 
     PipelineStats(String pipeline) {
         this.pipeline = pipeline;
@@ -27,23 +29,31 @@ public final class PipelineStats {
         }
     }
 
-    public void recordRead() {
-        if (recordsRead.sum() == 0) {
-            firstReadNanos.compareAndSet(0, System.nanoTime());
-        }
-        recordsRead.increment();
+    public void recordsRead(int records) {
+        firstReadNanos.compareAndSet(0, System.nanoTime());
+        recordsRead.add(records);
+    }
+
+    /** Records in the batch the aggregator holds open right now. */
+    public void openBatchRecords(int records) {
+        openBatchRecords.set(records);
+    }
+
+    public int openBatchRecords() {
+        return openBatchRecords.get();
     }
 
     public void recordRejected() {
         recordsRejected.increment();
     }
 
+    /** A batch was written: its reason, the rows that went to the sink, and how late it closed after its deadline. */
     public void batchWritten(FlushReason reason, int rows, long latenessMillis) {
         rowsWritten.add(rows);
         batchesByReason.get(reason).increment();
         lastWriteNanos.set(System.nanoTime());
         if (reason == FlushReason.TIMEOUT) {
-            maxTimeoutLatenessMillis.accumulateAndGet(latenessMillis, Math::max);
+            timeoutLateness.record(latenessMillis);
         }
     }
 
@@ -75,8 +85,8 @@ public final class PipelineStats {
         return batchesByReason.get(reason).sum();
     }
 
-    public long maxTimeoutLatenessMillis() {
-        return maxTimeoutLatenessMillis.get();
+    public LatenessHistogram timeoutLateness() {
+        return timeoutLateness;
     }
 
     /** Rows written per second, from the first record read to the last batch committed. */
@@ -91,10 +101,12 @@ public final class PipelineStats {
 
     /** One line for the log. */
     public String summary() {
+        String lateness = timeoutLateness.count() == 0 ? "" : String.format(", timeout batches closed p50 %d ms / p99 %d ms after their deadline",
+                timeoutLateness.percentile(0.5), timeoutLateness.percentile(0.99));
         return String.format("pipeline %s: %d records read, %d rows written in %d batches (size %d, timeout %d, stop %d), "
-                        + "%d records rejected, %d rows in failed batches, %.0f rows/s",
+                        + "%d records rejected, %d rows in failed batches, %.0f rows/s%s",
                 pipeline, recordsRead(), rowsWritten(), batches(FlushReason.SIZE) + batches(FlushReason.TIMEOUT) + batches(FlushReason.STOP),
                 batches(FlushReason.SIZE), batches(FlushReason.TIMEOUT), batches(FlushReason.STOP),
-                recordsRejected(), rowsFailed(), rowsPerSecond());
+                recordsRejected(), rowsFailed(), rowsPerSecond(), lateness);
     }
 }

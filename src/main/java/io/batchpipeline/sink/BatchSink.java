@@ -1,16 +1,23 @@
 package io.batchpipeline.sink;
 
-import io.batchpipeline.batching.Batch;
-import io.batchpipeline.transform.RecordConverter;
+import java.util.List;
+
+import io.batchpipeline.batching.Row;
+import io.batchpipeline.source.SourceRecord;
+import io.batchpipeline.transform.RejectedRecordException;
 
 /**
- * Where batches go. A sink converts each record into its own row shape before batching (so a bad record is
- * rejected alone) and then writes whole batches, possibly from several writer threads at once.
+ * Where batches go. Both methods run on the writer threads, several at once: a sink converts each record
+ * of a batch into its own row shape (a record that does not convert is rejected alone), then writes the
+ * rows that did, all or nothing.
  */
-public interface BatchSink extends RecordConverter {
+public interface BatchSink {
 
-    /** Writes every row of the batch, all or nothing. */
-    void write(Batch batch) throws Exception;
+    /** @throws RejectedRecordException when the record cannot be parsed or does not fit the target */
+    Row convert(SourceRecord record) throws RejectedRecordException;
+
+    /** Writes every row, all or nothing. */
+    void write(List<Row> rows) throws Exception;
 
     /** A short description for logs, without credentials. */
     String describe();

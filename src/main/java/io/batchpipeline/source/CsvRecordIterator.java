@@ -1,28 +1,23 @@
 package io.batchpipeline.source;
 
 import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
- * CSV with a header line. Commons CSV parses every field; this class only decides where one record ends,
- * so that a malformed record is rejected on its own and the rest of the file still loads. A record ends at
- * a line break outside quotes (an even count of quote characters so far, as RFC 4180 escapes a quote by
- * doubling it); one streaming parser over the whole file could not resume after an error.
+ * CSV with a header line. This class only decides where each record ends, so that a malformed record is
+ * rejected on its own and the rest of the file still loads; Commons CSV parses the fields
+ * ({@link CsvRecordFormat}). A record ends at a line break outside quotes: an even count of quote characters
+ * so far, since RFC 4180 escapes a quote by doubling it. One streaming parser over the whole file could not
+ * resume after an error.
  */
 final class CsvRecordIterator extends LineRecordIterator {
 
     private final CSVFormat format;
     private final int maxLinesPerRecord;
     private final char quote;
-    private List<String> header;
+    private RecordFormat recordFormat;
 
     CsvRecordIterator(String source, BufferedReader reader, char delimiter, int maxLinesPerRecord) {
         super(source, reader);
@@ -33,7 +28,7 @@ final class CsvRecordIterator extends LineRecordIterator {
 
     @Override
     protected SourceRecord readRecord() {
-        if (header == null && !readHeader()) {
+        if (recordFormat == null && !readHeader()) {
             return null;
         }
         String text;
@@ -43,22 +38,7 @@ final class CsvRecordIterator extends LineRecordIterator {
         if (text == null) {
             return null;
         }
-        long firstLine = lineNumber() - lineCount(text) + 1;
-        List<String> values;
-        try {
-            values = parse(text);
-        } catch (RuntimeException e) {
-            return SourceRecord.malformed(source, firstLine, text, "malformed CSV: " + rootMessage(e));
-        }
-        if (values.size() != header.size()) {
-            return SourceRecord.malformed(source, firstLine, text,
-                    "expected " + header.size() + " fields as in the header, found " + values.size());
-        }
-        Map<String, Object> fields = new LinkedHashMap<>(header.size() * 2);
-        for (int i = 0; i < header.size(); i++) {
-            fields.put(header.get(i), values.get(i));
-        }
-        return SourceRecord.parsed(source, firstLine, fields, text);
+        return new SourceRecord(source, lineNumber() - lineCount(text) + 1, text, recordFormat);
     }
 
     private boolean readHeader() {
@@ -66,7 +46,9 @@ final class CsvRecordIterator extends LineRecordIterator {
         if (text == null) {
             return false;
         }
-        header = parse(text.startsWith("\uFEFF") ? text.substring(1) : text).stream().map(String::trim).toList();
+        String header = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        List<String> names = CsvRecordFormat.values(format, header).stream().map(String::trim).toList();
+        recordFormat = new CsvRecordFormat(format, names);
         return true;
     }
 
@@ -94,18 +76,6 @@ final class CsvRecordIterator extends LineRecordIterator {
         return text == null ? line : text.toString();
     }
 
-    private List<String> parse(String text) {
-        try (CSVParser parser = CSVParser.parse(text, format)) {
-            List<CSVRecord> records = parser.getRecords();
-            if (records.size() != 1) {
-                throw new IllegalStateException("expected one record, found " + records.size());
-            }
-            return records.get(0).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private int countQuotes(String line) {
         int n = 0;
         for (int i = 0; i < line.length(); i++) {
@@ -124,13 +94,5 @@ final class CsvRecordIterator extends LineRecordIterator {
             }
         }
         return n;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 }

@@ -5,34 +5,45 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchpipeline.batching.BatchAggregationStrategy;
+import io.batchpipeline.observability.PipelineRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 
 /**
- * Turns a message body (a whole file, or one bus message) into a lazy stream of records. The route's
- * split EIP iterates it in streaming mode, so a large file is read a line at a time.
+ * Turns a message body (a whole file, or one bus message) into a lazy stream of record chunks. The route's
+ * split EIP iterates it in streaming mode, so a large file is read a chunk at a time.
  */
 public class RecordReader {
 
     /** Exchange property naming the body's format: csv or jsonl. Set by the route template. */
     public static final String FORMAT_PROPERTY = "pipelineSourceFormat";
 
-    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final RecordFormat json = new JsonRecordFormat(new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
+    private final PipelineRegistry pipelines;
     private char csvDelimiter = ',';
     private int csvMaxLinesPerRecord = 1000;
 
-    public Iterator<SourceRecord> read(Exchange exchange) throws InvalidPayloadException {
+    public RecordReader(PipelineRegistry pipelines) {
+        this.pipelines = pipelines;
+    }
+
+    public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
         String format = exchange.getProperty(FORMAT_PROPERTY, "csv", String.class);
         InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
         String source = sourceName(exchange);
-        return switch (SourceFormat.of(format)) {
+        LineRecordIterator records = switch (SourceFormat.of(format)) {
             case CSV -> new CsvRecordIterator(source, reader, csvDelimiter, csvMaxLinesPerRecord);
-            case JSONL -> new JsonLinesRecordIterator(source, reader, mapper);
+            case JSONL -> new JsonLinesRecordIterator(source, reader, json);
         };
+        int batchSize = exchange.getProperty(BatchAggregationStrategy.SIZE_PROPERTY, Integer.class);
+        var stats = pipelines.of(exchange.getFromRouteId());
+        return new ChunkIterator(records, () -> batchSize - stats.openBatchRecords());
     }
 
     private static String sourceName(Exchange exchange) {

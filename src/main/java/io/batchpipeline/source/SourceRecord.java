@@ -3,21 +3,23 @@ package io.batchpipeline.source;
 import java.util.Map;
 
 /**
- * One record read from a source: its fields by name, where it came from, and its raw text so that a
- * rejected record can be written to the dead-letter destination exactly as it was read.
- * A record that could not be parsed carries {@code parseError} and no fields.
+ * One record as read from a source: where it came from, the line it starts on, and its raw text. Fields
+ * are parsed on demand by the record's format, on a writer thread, so the source thread only has to find
+ * where each record ends. The raw text is what a dead-letter entry shows.
  */
-public record SourceRecord(String source, long line, Map<String, Object> fields, String raw, String parseError) {
+public record SourceRecord(String source, long line, String raw, RecordFormat format) {
 
-    public static SourceRecord parsed(String source, long line, Map<String, Object> fields, String raw) {
-        return new SourceRecord(source, line, fields, raw, null);
+    /** A record whose fields are already known, e.g. built by a test or a replay. */
+    public static SourceRecord of(String source, long line, String raw, Map<String, Object> fields) {
+        return new SourceRecord(source, line, raw, text -> fields);
     }
 
-    public static SourceRecord malformed(String source, long line, String raw, String error) {
-        return new SourceRecord(source, line, Map.of(), raw, error);
-    }
-
-    public boolean isMalformed() {
-        return parseError != null;
+    /**
+     * The record's fields by name, in source order.
+     *
+     * @throws MalformedRecordException when the raw text cannot be parsed
+     */
+    public Map<String, Object> fields() {
+        return format.parse(raw);
     }
 }

@@ -9,7 +9,7 @@ import io.batchpipeline.sink.BatchSink;
 import org.apache.camel.Exchange;
 
 /**
- * What the route template's steps share: the pipeline's sink and dead-letter endpoint travel on the
+ * What the route template's processors share: the pipeline's sink and dead-letter endpoint travel on the
  * exchange as properties set at the top of the template, and stats are kept per pipeline (route id).
  */
 abstract class PipelineStep {

@@ -1,6 +1,7 @@
 package io.batchpipeline.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.StringReader;
@@ -17,6 +18,7 @@ class CsvRecordIteratorTest {
 
         assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 4L, 6L);
         assertThat(records.get(0).fields()).containsOnlyKeys("id", "name", "note");
+        assertThat(records.get(1).raw()).isEqualTo("2,b,\"two\nlines, \"\"quoted\"\"\"");
         assertThat(records.get(1).fields().get("note")).isEqualTo("two\nlines, \"quoted\"");
         assertThat(records.get(2).fields().get("name")).isEqualTo("c");
     }
@@ -25,9 +27,17 @@ class CsvRecordIteratorTest {
     void aStrayQuoteSwallowsAtMostTheConfiguredNumberOfLines() {
         List<SourceRecord> records = read("id,name\n1,\"unterminated\n2,b\n3,c\n4,d\n", 2);
 
-        assertThat(records.get(0).isMalformed()).isTrue();
         assertThat(records.get(0).raw()).isEqualTo("1,\"unterminated\n2,b");
+        assertThatThrownBy(() -> records.get(0).fields()).isInstanceOf(MalformedRecordException.class).hasMessageStartingWith("malformed CSV");
         assertThat(records.subList(1, 3)).extracting(r -> r.fields().get("id")).containsExactly("3", "4");
+    }
+
+    @Test
+    void aRecordWithTheWrongNumberOfFieldsIsMalformed() {
+        List<SourceRecord> records = read("id,name\n1,a,extra\n", 10);
+
+        assertThatThrownBy(() -> records.get(0).fields()).isInstanceOf(MalformedRecordException.class)
+                .hasMessage("expected 2 fields as in the header, found 3");
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.batchpipeline.support;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.source.SourceRecord;
@@ -24,7 +24,7 @@ public class GateSink implements BatchSink {
     }
 
     @Override
-    public void write(Batch batch) throws InterruptedException {
+    public void write(List<Row> batch) throws InterruptedException {
         maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
         try {
             if (!gate.await(60, TimeUnit.SECONDS)) {

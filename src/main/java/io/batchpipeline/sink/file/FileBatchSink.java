@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.source.MalformedRecordException;
 import io.batchpipeline.source.SourceRecord;
 import io.batchpipeline.transform.FieldMap;
 import io.batchpipeline.transform.RejectedRecordException;
@@ -75,18 +75,24 @@ public class FileBatchSink implements BatchSink {
 
     @Override
     public Row convert(SourceRecord record) throws RejectedRecordException {
-        if (record.isMalformed()) {
-            throw new RejectedRecordException(record, record.parseError());
+        Map<String, Object> parsed;
+        try {
+            parsed = record.fields();
+        } catch (MalformedRecordException e) {
+            throw new RejectedRecordException(record, e.getMessage());
         }
-        Map<String, Object> renamed = new LinkedHashMap<>(record.fields().size() * 2);
-        record.fields().forEach((field, value) -> renamed.put(fields.columnFor(field), value));
-        return new Row(renamed, new SourceRecord(record.source(), record.line(), Map.of(), record.raw(), null));
+        Map<String, Object> renamed = new LinkedHashMap<>(parsed.size() * 2);
+        parsed.forEach((field, value) -> renamed.put(fields.columnFor(field), value));
+        return new Row(renamed, record);
     }
 
     @Override
-    public void write(Batch batch) throws IOException {
-        List<Map<String, Object>> records = new ArrayList<>(batch.size());
-        for (Row row : batch.rows()) {
+    public void write(List<Row> rows) throws IOException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> records = new ArrayList<>(rows.size());
+        for (Row row : rows) {
             @SuppressWarnings("unchecked")
             Map<String, Object> record = (Map<String, Object>) row.data();
             records.add(record);

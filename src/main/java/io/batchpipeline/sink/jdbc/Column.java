@@ -1,5 +1,8 @@
 package io.batchpipeline.sink.jdbc;
 
-/** A table column as the database describes it, with its identifier already quoted for SQL. */
-public record Column(String name, String quoted, int jdbcType, String typeName, int size, int scale, boolean nullable) {
+/**
+ * A table column as the database describes it, with its identifier already quoted for SQL.
+ * {@code hasDefault}: the database fills it when a row leaves it out (a default or an identity).
+ */
+public record Column(String name, String quoted, int jdbcType, String typeName, int size, int scale, boolean nullable, boolean hasDefault) {
 }

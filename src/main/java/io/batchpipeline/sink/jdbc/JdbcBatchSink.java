@@ -1,12 +1,9 @@
 package io.batchpipeline.sink.jdbc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
-import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.sink.BatchSink;
@@ -27,15 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each batch to a table in one transaction and one round trip: a prepared statement with
- * {@code executeBatch}, which the PostgreSQL driver rewrites into multi-row inserts. Hand-written rather
- * than camel-sql because values must be typed from the table's metadata before batching and the upsert
- * statement differs per database.
+ * Writes each batch to a table in one transaction: PostgreSQL COPY where available, otherwise a prepared
+ * statement with {@code executeBatch}. Values are typed from the table's metadata as each record is
+ * converted, so a bad value rejects its record, not the batch. Hand-written rather than camel-sql because
+ * of that typing, COPY, and an upsert that differs per database.
+ *
+ * <p>Columns written: {@code sink.jdbc.columns} when set; otherwise the columns the batch's records carry,
+ * so columns that the database fills by default are left to it.
  */
 public class JdbcBatchSink implements BatchSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBatchSink.class);
     private static final int UNMAPPED = -1;
+    /** A column the record does not carry; a row holding it in a written column gets NULL. */
+    static final Object ABSENT = new Object();
 
     private DataSource dataSource;
     private String table;
@@ -43,12 +44,15 @@ public class JdbcBatchSink implements BatchSink {
     private String keyColumns = "";
     private String columns = "";
     private String fieldMap = "";
+    private boolean copy = true;
 
     private TableSchema schema;
     private List<Column> targetColumns;
+    private boolean explicitColumns;
     private int[] keyIndexes;
-    private String sql;
     private FieldMap fields;
+    private BatchWriter writer;
+    private boolean rejectNul;
     private final Map<String, Integer> fieldIndexes = new ConcurrentHashMap<>();
     private final Set<String> warnedFields = ConcurrentHashMap.newKeySet();
 
@@ -60,6 +64,7 @@ public class JdbcBatchSink implements BatchSink {
         } catch (SQLException e) {
             throw new InvalidSettingException("sink.jdbc.url", "cannot read table " + table + ": " + e.getMessage(), e);
         }
+        explicitColumns = columns != null && !columns.isBlank();
         targetColumns = schema.columns(columns, "sink.jdbc.columns");
         for (Map.Entry<String, String> rename : fields.renames().entrySet()) {
             Column column = schema.column(rename.getValue());
@@ -68,30 +73,35 @@ public class JdbcBatchSink implements BatchSink {
                         + rename.getValue() + "', which is not a written column of table " + table);
             }
         }
-        boolean upsert = switch (mode.trim().toLowerCase(Locale.ROOT)) {
+        List<Column> keys = upsert() ? upsertKeys() : List.of();
+        keyIndexes = keys.stream().mapToInt(targetColumns::indexOf).toArray();
+        boolean postgres = schema.dialect() == SqlDialect.POSTGRESQL;
+        rejectNul = postgres; // PostgreSQL text cannot hold U+0000; refuse the record, not the batch
+        writer = postgres && copy ? new PostgresCopyWriter(schema, keys) : new StatementBatchWriter(schema, keys);
+        LOG.info("JDBC sink ready: {} ({} mode by {}, columns {})", schema.displayName(), keys.isEmpty() ? "insert" : "upsert",
+                writer instanceof PostgresCopyWriter ? "COPY" : "executeBatch", targetColumns.stream().map(Column::name).toList());
+    }
+
+    private boolean upsert() {
+        return switch (mode.trim().toLowerCase(Locale.ROOT)) {
             case "insert" -> false;
             case "upsert" -> true;
             default -> throw new InvalidSettingException("sink.jdbc.mode", "unknown mode '" + mode + "': use insert or upsert");
         };
-        if (upsert) {
-            if (keyColumns == null || keyColumns.isBlank()) {
-                throw new InvalidSettingException("sink.jdbc.key-columns", "is empty: upsert mode needs the key columns");
-            }
-            List<Column> keys = schema.columns(keyColumns, "sink.jdbc.key-columns");
-            schema.requireUniqueKey(keys, "sink.jdbc.key-columns");
-            for (Column key : keys) {
-                if (!targetColumns.contains(key)) {
-                    throw new InvalidSettingException("sink.jdbc.key-columns", "key column " + key.name() + " is not in sink.jdbc.columns");
-                }
-            }
-            keyIndexes = keys.stream().mapToInt(targetColumns::indexOf).toArray();
-            sql = schema.dialect().upsert(schema.qualifiedName(), targetColumns, keys);
-        } else {
-            keyIndexes = new int[0];
-            sql = schema.dialect().insert(schema.qualifiedName(), targetColumns);
+    }
+
+    private List<Column> upsertKeys() {
+        if (keyColumns == null || keyColumns.isBlank()) {
+            throw new InvalidSettingException("sink.jdbc.key-columns", "is empty: upsert mode needs the key columns");
         }
-        LOG.info("JDBC sink ready: {} ({} mode, columns {})", schema.displayName(), upsert ? "upsert" : "insert",
-                targetColumns.stream().map(Column::name).toList());
+        List<Column> keys = schema.columns(keyColumns, "sink.jdbc.key-columns");
+        schema.requireUniqueKey(keys, "sink.jdbc.key-columns");
+        for (Column key : keys) {
+            if (!targetColumns.contains(key)) {
+                throw new InvalidSettingException("sink.jdbc.key-columns", "key column " + key.name() + " is not in sink.jdbc.columns");
+            }
+        }
+        return keys;
     }
 
     private static FieldMap parseFieldMap(String spec) {
@@ -104,38 +114,35 @@ public class JdbcBatchSink implements BatchSink {
 
     @Override
     public Row convert(SourceRecord record) throws RejectedRecordException {
-        if (record.isMalformed()) {
-            throw new RejectedRecordException(record, record.parseError());
-        }
         Object[] values = new Object[targetColumns.size()];
-        boolean[] present = new boolean[values.length];
+        Arrays.fill(values, ABSENT);
         try {
             for (Map.Entry<String, Object> field : record.fields().entrySet()) {
                 int index = fieldIndexes.computeIfAbsent(field.getKey(), this::indexOfField);
                 if (index != UNMAPPED) {
-                    values[index] = ColumnValues.convert(targetColumns.get(index), field.getValue());
-                    present[index] = true;
+                    Column column = targetColumns.get(index);
+                    Object value = ColumnValues.convert(column, field.getValue());
+                    if (rejectNul && value instanceof String text && text.indexOf('\u0000') >= 0) {
+                        throw new IllegalArgumentException("column " + column.name() + ": PostgreSQL text cannot contain the NUL character");
+                    }
+                    values[index] = value;
                 }
             }
             for (int i = 0; i < values.length; i++) {
-                if (!present[i]) {
-                    values[i] = ColumnValues.convert(targetColumns.get(i), null);
+                Column column = targetColumns.get(i);
+                if (values[i] == ABSENT && (explicitColumns || !column.hasDefault())) {
+                    values[i] = ColumnValues.convert(column, null); // refuses a missing NOT NULL value
                 }
             }
             for (int key : keyIndexes) {
-                if (values[key] == null) {
+                if (values[key] == null || values[key] == ABSENT) {
                     throw new IllegalArgumentException("key column " + targetColumns.get(key).name() + " has no value");
                 }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // includes MalformedRecordException
             throw new RejectedRecordException(record, e.getMessage());
         }
-        return new Row(values, withoutFields(record));
-    }
-
-    /** The fields are no longer needed once converted; keep only what a dead-letter entry shows. */
-    private static SourceRecord withoutFields(SourceRecord record) {
-        return new SourceRecord(record.source(), record.line(), Map.of(), record.raw(), null);
+        return new Row(values, record);
     }
 
     private int indexOfField(String field) {
@@ -149,16 +156,17 @@ public class JdbcBatchSink implements BatchSink {
     }
 
     @Override
-    public void write(Batch batch) throws SQLException {
-        Collection<Row> rows = keyIndexes.length > 0 ? lastPerKey(batch.rows()) : batch.rows();
+    public void write(List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Row> distinct = keyIndexes.length > 0 ? lastPerKey(rows) : rows;
+        int[] indexes = writtenColumns(distinct);
+        List<Column> written = Arrays.stream(indexes).mapToObj(targetColumns::get).toList();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (Row row : rows) {
-                    bind(statement, (Object[]) row.data());
-                    statement.addBatch();
-                }
-                statement.executeBatch();
+            try {
+                writer.write(connection, written, indexes, distinct);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -167,11 +175,36 @@ public class JdbcBatchSink implements BatchSink {
         }
     }
 
+    /** Columns some row carries (a column no row carries is left to its default), in table order. */
+    private int[] writtenColumns(List<Row> rows) {
+        boolean[] carried = new boolean[targetColumns.size()];
+        int count = 0;
+        for (Row row : rows) {
+            Object[] values = (Object[]) row.data();
+            for (int i = 0; i < values.length; i++) {
+                if (!carried[i] && values[i] != ABSENT) {
+                    carried[i] = true;
+                    count++;
+                }
+            }
+            if (count == carried.length) {
+                break;
+            }
+        }
+        int[] indexes = new int[count];
+        for (int i = 0, j = 0; i < carried.length; i++) {
+            if (carried[i]) {
+                indexes[j++] = i;
+            }
+        }
+        return indexes;
+    }
+
     /**
      * An upsert batch may carry the same key twice; PostgreSQL refuses to touch a row twice in one statement.
      * Keeping the last occurrence gives the same table as applying the records one by one.
      */
-    private Collection<Row> lastPerKey(List<Row> rows) {
+    private List<Row> lastPerKey(List<Row> rows) {
         Map<List<Object>, Row> byKey = new LinkedHashMap<>(rows.size() * 2);
         for (Row row : rows) {
             Object[] values = (Object[]) row.data();
@@ -182,19 +215,6 @@ public class JdbcBatchSink implements BatchSink {
             byKey.put(Arrays.asList(key), row);
         }
         return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
-    }
-
-    private void bind(PreparedStatement statement, Object[] values) throws SQLException {
-        for (int i = 0; i < values.length; i++) {
-            Column column = targetColumns.get(i);
-            if (values[i] == null) {
-                statement.setNull(i + 1, column.jdbcType());
-            } else if (column.jdbcType() == Types.OTHER) {
-                statement.setObject(i + 1, values[i], Types.OTHER); // uuid, json and other server-side types
-            } else {
-                statement.setObject(i + 1, values[i]);
-            }
-        }
     }
 
     @Override
@@ -224,5 +244,10 @@ public class JdbcBatchSink implements BatchSink {
 
     public void setFieldMap(String fieldMap) {
         this.fieldMap = fieldMap;
+    }
+
+    /** PostgreSQL only: load with COPY (default) rather than executeBatch. */
+    public void setCopy(boolean copy) {
+        this.copy = copy;
     }
 }

@@ -16,10 +16,7 @@ public enum SqlDialect {
     POSTGRESQL {
         @Override
         String upsert(String table, List<Column> columns, List<Column> keys) {
-            List<Column> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
-            String action = updated.isEmpty() ? "DO NOTHING"
-                    : "DO UPDATE SET " + updated.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).collect(Collectors.joining(", "));
-            return insert(table, columns) + " ON CONFLICT (" + names(keys) + ") " + action;
+            return insert(table, columns) + onConflict(columns, keys);
         }
     },
     MARIADB {
@@ -37,6 +34,14 @@ public enum SqlDialect {
     }
 
     abstract String upsert(String table, List<Column> columns, List<Column> keys);
+
+    /** PostgreSQL's conflict clause: the incoming row's values replace the existing row's. */
+    static String onConflict(List<Column> columns, List<Column> keys) {
+        List<Column> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
+        String action = updated.isEmpty() ? "DO NOTHING"
+                : "DO UPDATE SET " + updated.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).collect(Collectors.joining(", "));
+        return " ON CONFLICT (" + names(keys) + ") " + action;
+    }
 
     /** Recognises the database from {@code DatabaseMetaData.getDatabaseProductName()}. */
     static SqlDialect fromProductName(String product) {

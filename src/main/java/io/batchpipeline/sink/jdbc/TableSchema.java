@@ -66,10 +66,11 @@ public final class TableSchema {
                     continue; // the database computes it; it can never be written
                 }
                 String name = rs.getString("COLUMN_NAME");
+                boolean identity = "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"));
                 columns.add(new Column(name, quote(quote, name), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
                         rs.getInt("COLUMN_SIZE"), rs.getInt("DECIMAL_DIGITS"),
-                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls
-                                || "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))));
+                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
+                        identity || rs.getString("COLUMN_DEF") != null));
             }
         }
         String qualified = (ref.schema != null && schemaHint != null ? quote(quote, ref.schema) + "." : "") + quote(quote, ref.name);
@@ -83,7 +84,7 @@ public final class TableSchema {
     private static TableRef findTable(Connection connection, DatabaseMetaData meta, String schemaHint, String nameHint) throws SQLException {
         String currentSchema = connection.getSchema();
         List<TableRef> matches = new ArrayList<>();
-        try (ResultSet rs = meta.getTables(connection.getCatalog(), null, null, new String[] {"TABLE", "BASE TABLE"})) {
+        try (ResultSet rs = meta.getTables(connection.getCatalog(), null, null, new String[] {"TABLE", "BASE TABLE", "PARTITIONED TABLE"})) {
             while (rs.next()) {
                 String schema = rs.getString("TABLE_SCHEM");
                 String name = rs.getString("TABLE_NAME");

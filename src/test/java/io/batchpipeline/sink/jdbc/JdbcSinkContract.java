@@ -20,7 +20,6 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.source.SourceRecord;
@@ -109,7 +108,7 @@ abstract class JdbcSinkContract {
         fields.put("amount", new BigDecimal("7.5"));
         fields.put("Flag", false);
         fields.put("name", null);
-        sink.write(batch(sink, SourceRecord.parsed("test", 1, fields, "{}")));
+        sink.write(batch(sink, SourceRecord.of("test", 1, "{}", fields)));
 
         try (Connection c = connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT amount, flag, name FROM types_check WHERE id = 3")) {
@@ -147,7 +146,7 @@ abstract class JdbcSinkContract {
     @Test
     void aBatchIsOneTransaction() throws Exception {
         JdbcBatchSink sink = sink("insert");
-        Batch withDuplicateKey = batch(sink, named(1, "a"), named(2, "b"), named(1, "again"));
+        List<Row> withDuplicateKey = batch(sink, named(1, "a"), named(2, "b"), named(1, "again"));
 
         assertThatThrownBy(() -> sink.write(withDuplicateKey)).isInstanceOf(SQLException.class);
         assertThat(count("SELECT COUNT(*) FROM types_check")).isZero();
@@ -165,7 +164,7 @@ abstract class JdbcSinkContract {
         assertRejected(sink, record(4, "", "", "", "", "", "", "", "", "\u00e9".repeat(61), ""), "too long");
         Map<String, Object> noId = new LinkedHashMap<>();
         noId.put("name", "no id");
-        assertRejected(sink, SourceRecord.parsed("test", 9, noId, "no id"), "NOT NULL");
+        assertRejected(sink, SourceRecord.of("test", 9, "no id", noId), "NOT NULL");
     }
 
     @Test
@@ -208,12 +207,12 @@ abstract class JdbcSinkContract {
         return sink;
     }
 
-    static Batch batch(JdbcBatchSink sink, SourceRecord... records) throws RejectedRecordException {
+    static List<Row> batch(JdbcBatchSink sink, SourceRecord... records) throws RejectedRecordException {
         List<Row> rows = new ArrayList<>();
         for (SourceRecord record : records) {
             rows.add(sink.convert(record));
         }
-        return Batch.of(rows);
+        return rows;
     }
 
     static SourceRecord record(long id, String smallN, String bigN, String amount, String ratio, String flag, String day,
@@ -230,14 +229,14 @@ abstract class JdbcSinkContract {
         fields.put("made_at_tz", atTz);
         fields.put("name", name);
         fields.put("note", note);
-        return SourceRecord.parsed("test", id, fields, "record " + id);
+        return SourceRecord.of("test", id, "record " + id, fields);
     }
 
     static SourceRecord named(long id, String name) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("id", Long.toString(id));
         fields.put("name", name);
-        return SourceRecord.parsed("test", id, fields, id + "," + name);
+        return SourceRecord.of("test", id, id + "," + name, fields);
     }
 
     String name(long id) throws SQLException {
