@@ -1,0 +1,301 @@
+package io.batchpipeline.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.batchpipeline.observability.LatenessHistogram;
+import io.batchpipeline.support.RunningPipeline;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Side-by-side load benchmark: the COPY limit, a stock Camel route, and this pipeline (insert, upsert, file
+ * sink), each run as its own process on the same generated file and measured the same way. Prints a
+ * Markdown report and writes it to target/bench/report.md. See bench/run for the options.
+ */
+public final class Benchmark {
+
+    private static final Pattern SUMMARY_RATE = Pattern.compile("Summary: pipeline default-pipeline: .* ([0-9]+) rows/s");
+    private static final String PSQL_COPY = "(a) COPY limit: psql \\copy";
+    private static final String JDBC_COPY = "(a) COPY limit: pgjdbc CopyManager, one stream";
+    private static final String STOCK = "(b) stock Camel: csv split, aggregate(1000, 1 s), seda x4, camel-sql batch=true";
+
+    record Sample(double rowsPerSecond, double cpuSeconds, long peakHeapMb, long peakRssMb) {
+    }
+
+    private final Options options;
+    private final BenchDatabase db;
+    private final Path out;
+    private final Path data;
+    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final Map<String, List<Sample>> samples = new LinkedHashMap<>();
+    private final Map<String, String> timedBy = new LinkedHashMap<>();
+
+    private Benchmark(Options options, BenchDatabase db, Path out, Path data) {
+        this.options = options;
+        this.db = db;
+        this.out = out;
+        this.data = data;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path out = Path.of("target/bench");
+        Files.createDirectories(out);
+        System.out.printf("Generating %,d records...%n", options.rows);
+        Path data = BenchData.ensure(out.resolve("data"), options.rows);
+        try (BenchDatabase db = BenchDatabase.open(options.jdbcUrl, options.user, options.password)) {
+            Benchmark bench = new Benchmark(options, db, out, data);
+            bench.runAll();
+        }
+    }
+
+    private void runAll() throws Exception {
+        boolean psql = onPath("psql");
+        for (int run = 1; run <= options.runs; run++) {
+            System.out.printf("Run %d of %d%n", run, options.runs);
+            if (psql) {
+                record(PSQL_COPY, "clock_timestamp() column", psqlCopy());
+            }
+            record(JDBC_COPY, "clock_timestamp() column", childJvm("copy", CopyFile.class, data.toString(), db.url, db.user, db.password));
+            if (!options.skipStock) {
+                record(STOCK, "clock_timestamp() column", childJvm("stock", StockCamelRoute.class, freshInput("stock").toString(),
+                        db.url, db.user, db.password, Long.toString(options.rows)));
+            }
+            record("(c) this pipeline, insert (COPY)", "clock_timestamp() column", pipeline("insert", "jdbc", true));
+            record("(d) this pipeline, upsert into an empty table", "clock_timestamp() column", pipeline("upsert", "jdbc", true));
+            record("(d) this pipeline, upsert over existing rows", "pipeline's own counters", pipeline("upsert", "jdbc", false));
+            record("(e) this pipeline, file sink (CSV files)", "pipeline's own counters", pipeline("insert", "file", true));
+        }
+        long[] lateness = lateness();
+        List<long[]> heap = options.heapRows > 0 ? flatHeap() : List.of();
+        String report = report(lateness, heap);
+        System.out.println(report);
+        Files.writeString(out.resolve("report.md"), report);
+    }
+
+    private void record(String name, String method, Sample sample) {
+        samples.computeIfAbsent(name, k -> new ArrayList<>()).add(sample);
+        timedBy.put(name, method);
+        System.out.printf("  %-75s %,10.0f rows/s%n", name, sample.rowsPerSecond);
+    }
+
+    private Sample psqlCopy() throws Exception {
+        db.recreateTable();
+        String[] target = db.psqlTarget();
+        List<String> command = List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target[0], "-p", target[1], "-U", db.user, "-d", target[2],
+                "-c", "\\copy bench_orders (" + BenchData.COLUMNS + ") FROM '" + data.toAbsolutePath() + "' WITH (FORMAT csv, HEADER true)");
+        return fromTable(ProcessProbe.run(command, Map.of("PGPASSWORD", db.password), null, out.resolve("psql.log"), 3600));
+    }
+
+    /** A main class of the benchmark in its own JVM, loading an empty table. */
+    private Sample childJvm(String name, Class<?> mainClass, String... args) throws Exception {
+        db.recreateTable();
+        Path gcLog = out.resolve("gc-" + name + ".log");
+        List<String> command = new ArrayList<>(List.of(java, "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(List.of(args));
+        return fromTable(ProcessProbe.run(command, Map.of(), gcLog, out.resolve(name + ".log"), 3600));
+    }
+
+    /** The real jar, run once over the data file with its default settings, as the README runs it. */
+    private Sample pipeline(String mode, String sinkType, boolean emptyTable) throws Exception {
+        if (emptyTable) {
+            db.recreateTable();
+        }
+        ProcessProbe.Result result = runJar(mode, sinkType, options.rows, data, List.of());
+        if (sinkType.equals("jdbc") && emptyTable) {
+            return fromTable(result);
+        }
+        if (sinkType.equals("jdbc")) {
+            checkCount(options.rows);
+        }
+        Matcher rate = SUMMARY_RATE.matcher(result.output());
+        if (!rate.find()) {
+            throw new IllegalStateException("no summary in the pipeline's output:\n" + result.output());
+        }
+        return new Sample(Double.parseDouble(rate.group(1)), result.cpuSeconds(), result.peakHeapAfterGcMb(), result.peakRssMb());
+    }
+
+    private ProcessProbe.Result runJar(String mode, String sinkType, long rows, Path file, List<String> jvmOptions) throws Exception {
+        Path work = Files.createTempDirectory(out, "pipeline-");
+        Path input = Files.createDirectories(work.resolve("input"));
+        Files.createLink(input.resolve(file.getFileName()), file.toAbsolutePath());
+        Path gcLog = work.resolve("gc.log");
+        List<String> command = new ArrayList<>(List.of(java, "-Xlog:gc:file=" + gcLog));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
+                "-Dcamel.main.duration-max-idle-seconds=2",
+                "-Dsource.uri=file:" + input + "?move=.done&moveFailed=.error",
+                "-Dsink.type=" + sinkType,
+                "-Dsink.jdbc.url=" + db.url,
+                "-Dsink.jdbc.username=" + db.user,
+                "-Dsink.jdbc.password=" + db.password,
+                "-Dsink.jdbc.table=bench_orders",
+                "-Dsink.jdbc.init-script=",
+                "-Dsink.jdbc.mode=" + mode,
+                "-Dsink.jdbc.key-columns=id",
+                "-Dsink.file.directory=" + work.resolve("output"),
+                "-Ddeadletter.uri=file:" + work.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
+                "-Dexamples.dir=" + work.resolve("examples"),
+                "-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
+        ProcessProbe.Result result = ProcessProbe.run(command, Map.of(), gcLog, work.resolve("pipeline.log"), 3600);
+        if (result.exitCode() != 0 || !result.output().contains("Summary: pipeline default-pipeline: " + rows + " records read, " + rows + " rows written")) {
+            throw new IllegalStateException("the pipeline did not write every record (exit " + result.exitCode() + "):\n" + tail(result.output()));
+        }
+        if (!sinkType.equals("file")) {
+            deleteRecursively(work);
+        }
+        return result;
+    }
+
+    private Sample fromTable(ProcessProbe.Result result) throws Exception {
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("exit " + result.exitCode() + ":\n" + tail(result.output()));
+        }
+        double[] countAndSpan = checkCount(options.rows);
+        return new Sample(countAndSpan[0] / countAndSpan[1], result.cpuSeconds(), result.peakHeapAfterGcMb(), result.peakRssMb());
+    }
+
+    private double[] checkCount(long expected) throws Exception {
+        double[] countAndSpan = db.countAndSpan();
+        if (countAndSpan[0] != expected) {
+            throw new IllegalStateException("expected " + expected + " rows in bench_orders, found " + (long) countAndSpan[0]);
+        }
+        return countAndSpan;
+    }
+
+    /** Records trickle in one every 5 ms, far below batch.size; every batch closes on its 200 ms deadline. */
+    private long[] lateness() throws Exception {
+        System.out.println("Measuring timeout-flush lateness (batch.timeout=200, one record every 5 ms)...");
+        Path work = Files.createTempDirectory(out, "lateness-");
+        Map<String, String> settings = RunningPipeline.defaults(work);
+        settings.put("source.uri", "direct:trickle");
+        settings.put("source.format", "jsonl");
+        settings.put("sink.type", "file");
+        settings.put("batch.timeout", "200");
+        LatenessHistogram histogram;
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            ProducerTemplate producer = pipeline.producer();
+            long end = System.nanoTime() + Duration.ofSeconds(options.latenessSeconds).toNanos();
+            for (long id = 1; System.nanoTime() < end; id++) {
+                producer.sendBody("direct:trickle", "{\"id\":" + id + ",\"note\":\"n\"}");
+                Thread.sleep(5);
+            }
+            histogram = pipeline.stats().timeoutLateness();
+        }
+        deleteRecursively(work);
+        return new long[] {histogram.count(), histogram.percentile(0.5), histogram.percentile(0.99), histogram.percentile(1.0)};
+    }
+
+    /** The real jar with a 256 MB heap over a large file: the heap after each GC, over time. */
+    private List<long[]> flatHeap() throws Exception {
+        System.out.printf("Generating %,d records for the heap check...%n", options.heapRows);
+        Path big = BenchData.ensure(out.resolve("data"), options.heapRows);
+        db.recreateTable();
+        System.out.printf("Loading %,d records with -Xmx256m...%n", options.heapRows);
+        ProcessProbe.Result result = runJar("insert", "jdbc", options.heapRows, big, List.of("-Xmx256m"));
+        checkCount(options.heapRows);
+        return result.heapAfterGc();
+    }
+
+    private String report(long[] lateness, List<long[]> heap) throws Exception {
+        double limit = samples.entrySet().stream().filter(e -> e.getKey().startsWith("(a)"))
+                .mapToDouble(e -> median(e.getValue(), Sample::rowsPerSecond)).max().orElse(Double.NaN);
+        double stock = samples.containsKey(STOCK) ? median(samples.get(STOCK), Sample::rowsPerSecond) : Double.NaN;
+        StringBuilder r = new StringBuilder();
+        r.append(String.format("Benchmark, %s: %,d records of %d columns (%s), %d runs each, median [min-max].%n",
+                LocalDate.now(), options.rows, BenchData.COLUMNS.split(",").length, BenchData.COLUMNS, options.runs));
+        r.append(String.format("Machine: %s, %d cores, Java %s; %s.%n%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), db.version()));
+        r.append("| path | rows/s | × COPY limit | × stock Camel | CPU s | peak heap after GC | peak RSS | timed by |\n");
+        r.append("|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
+            List<Sample> s = e.getValue();
+            double rate = median(s, Sample::rowsPerSecond);
+            long heapMb = (long) median(s, x -> x.peakHeapMb);
+            r.append(String.format("| %s | %,.0f [%,.0f-%,.0f] | %.2f | %.1f | %.1f | %s | %d MB | %s |%n", e.getKey(), rate,
+                    min(s), max(s), rate / limit, rate / stock, median(s, Sample::cpuSeconds),
+                    heapMb < 0 ? "n/a" : heapMb + " MB", (long) median(s, x -> x.peakRssMb), timedBy.get(e.getKey())));
+        }
+        r.append(String.format("%nTimeout-flush lateness, batch.timeout=200 ms, one record every 5 ms for %d s: %d batches, "
+                + "closed after their deadline by p50 %d ms, p99 %d ms, max %d ms.%n", options.latenessSeconds, lateness[0], lateness[1], lateness[2], lateness[3]));
+        if (!heap.isEmpty()) {
+            r.append(String.format("%nHeap after GC, %,d records into PostgreSQL with -Xmx256m (%d GCs; time s: MB):", options.heapRows, heap.size()));
+            int step = Math.max(1, heap.size() / 12);
+            for (int i = 0; i < heap.size(); i += step) {
+                r.append(String.format(" %.0f: %d", heap.get(i)[0] / 1000.0, heap.get(i)[1]));
+            }
+            r.append(String.format("; peak %d MB.%n", heap.stream().mapToLong(h -> h[1]).max().orElse(0)));
+        }
+        return r.toString();
+    }
+
+    private Path freshInput(String name) throws IOException {
+        Path folder = Files.createTempDirectory(out, name + "-");
+        Files.createLink(folder.resolve(data.getFileName()), data.toAbsolutePath());
+        return folder;
+    }
+
+    private static double median(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value) {
+        double[] v = samples.stream().mapToDouble(value).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double min(List<Sample> s) {
+        return s.stream().mapToDouble(Sample::rowsPerSecond).min().orElse(0);
+    }
+
+    private static double max(List<Sample> s) {
+        return s.stream().mapToDouble(Sample::rowsPerSecond).max().orElse(0);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String cpuModel() throws IOException {
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+    }
+
+    private static String tail(String text) {
+        return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Command-line options; see bench/run. */
+    record Options(long rows, int runs, String jdbcUrl, String user, String password, long heapRows, boolean skipStock, int latenessSeconds) {
+        static Options parse(String[] args) {
+            Map<String, String> o = new LinkedHashMap<>();
+            for (String arg : args) {
+                String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+                o.put(kv[0], kv.length > 1 ? kv[1] : "true");
+            }
+            return new Options(Long.parseLong(o.getOrDefault("rows", "1000000")), Integer.parseInt(o.getOrDefault("runs", "3")),
+                    o.getOrDefault("jdbc-url", ""), o.getOrDefault("user", "postgres"), o.getOrDefault("password", ""),
+                    Long.parseLong(o.getOrDefault("heap-rows", "0")), Boolean.parseBoolean(o.getOrDefault("skip-stock", "false")),
+                    Integer.parseInt(o.getOrDefault("lateness-seconds", "20")));
+        }
+    }
+}
