@@ -32,13 +32,15 @@ final class CsvRecordIterator extends LineRecordIterator {
             return null;
         }
         String text;
+        long firstLine;
         do {
+            firstLine = lineNumber() + 1;
             text = readLogicalRecord();
         } while (text != null && text.isBlank());
         if (text == null) {
             return null;
         }
-        return new SourceRecord(source, lineNumber() - lineCount(text) + 1, text, recordFormat);
+        return new SourceRecord(source, firstLine, text, recordFormat);
     }
 
     private boolean readHeader() {
@@ -86,13 +88,4 @@ final class CsvRecordIterator extends LineRecordIterator {
         return n;
     }
 
-    private static int lineCount(String text) {
-        int n = 1;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                n++;
-            }
-        }
-        return n;
-    }
 }

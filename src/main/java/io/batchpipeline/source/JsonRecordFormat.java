@@ -1,7 +1,7 @@
 package io.batchpipeline.source;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +20,7 @@ final class JsonRecordFormat implements RecordFormat {
     }
 
     @Override
-    public Map<String, Object> parse(String raw) {
+    public ParsedRecord parse(String raw) {
         JsonNode node;
         try {
             node = mapper.readTree(raw);
@@ -30,9 +30,13 @@ final class JsonRecordFormat implements RecordFormat {
         if (node == null || !node.isObject()) {
             throw new MalformedRecordException("expected a JSON object, found " + (node == null ? "nothing" : node.getNodeType()));
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        node.fields().forEachRemaining(field -> fields.put(field.getKey(), scalar(field.getValue())));
-        return fields;
+        List<String> names = new ArrayList<>(node.size());
+        Object[] values = new Object[node.size()];
+        node.fields().forEachRemaining(field -> {
+            values[names.size()] = scalar(field.getValue());
+            names.add(field.getKey());
+        });
+        return new ParsedRecord(names, values);
     }
 
     private static Object scalar(JsonNode value) {

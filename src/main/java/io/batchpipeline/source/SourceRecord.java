@@ -11,15 +11,21 @@ public record SourceRecord(String source, long line, String raw, RecordFormat fo
 
     /** A record whose fields are already known, e.g. built by a test or a replay. */
     public static SourceRecord of(String source, long line, String raw, Map<String, Object> fields) {
-        return new SourceRecord(source, line, raw, text -> fields);
+        ParsedRecord parsed = ParsedRecord.of(fields);
+        return new SourceRecord(source, line, raw, text -> parsed);
     }
 
     /**
-     * The record's fields by name, in source order.
+     * The record's fields.
      *
      * @throws MalformedRecordException when the raw text cannot be parsed
      */
-    public Map<String, Object> fields() {
+    public ParsedRecord parse() {
         return format.parse(raw);
+    }
+
+    /** The record's fields by name, in source order. @throws MalformedRecordException when the raw text cannot be parsed */
+    public Map<String, Object> fields() {
+        return parse().asMap();
     }
 }

@@ -11,6 +11,9 @@ import io.batchpipeline.deadletter.Errors;
 import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.source.MalformedRecordException;
+import io.batchpipeline.source.ParsedRecord;
+import io.batchpipeline.source.RecordFormat;
 import io.batchpipeline.source.SourceRecord;
 import io.batchpipeline.transform.RejectedRecordException;
 import org.apache.camel.Exchange;
@@ -19,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per batch, on a writer thread: converts each record with the pipeline's sink, sends the ones that do not
+ * Per batch, on a writer thread: parses and converts each record with the pipeline's sink, sends the ones that do not
  * convert to the dead-letter endpoint, writes the rest, and records why the batch closed. Converting here
  * rather than on the source thread spreads parsing and typing over the writers. A batch the sink refuses
  * as a whole is not dropped: each of its records goes to the dead-letter endpoint with the error.
@@ -41,13 +44,18 @@ public class WriteBatchStep extends PipelineStep implements Processor {
         FlushReason reason = FlushReason.fromCompletedBy(exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
         BatchSink sink = sink(exchange);
         PipelineStats stats = stats(exchange);
-        List<Row> rows = new ArrayList<>(batch.size());
-        for (SourceRecord record : batch.records()) {
+        List<SourceRecord> records = batch.records();
+        Object[] parsed = RecordFormat.parseBatch(records);
+        List<Row> rows = new ArrayList<>(records.size());
+        for (int i = 0; i < parsed.length; i++) {
             try {
-                rows.add(sink.convert(record));
+                if (parsed[i] instanceof MalformedRecordException malformed) {
+                    throw new RejectedRecordException(records.get(i), malformed.getMessage());
+                }
+                rows.add(sink.convert(records.get(i), (ParsedRecord) parsed[i]));
             } catch (RejectedRecordException e) {
                 stats.recordRejected();
-                deadLetters.reject(deadLetterUri(exchange), pipeline(exchange), record, e.getMessage());
+                deadLetters.reject(deadLetterUri(exchange), pipeline(exchange), records.get(i), e.getMessage());
             }
         }
         try {

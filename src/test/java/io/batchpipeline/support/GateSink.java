@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.source.ParsedRecord;
 import io.batchpipeline.source.SourceRecord;
 
 /** A deliberately slow sink: every write waits until the test opens the gate, and counts who is inside. */
@@ -19,8 +20,8 @@ public class GateSink implements BatchSink {
     private final AtomicLong rows = new AtomicLong();
 
     @Override
-    public Row convert(SourceRecord record) {
-        return new Row(record.fields(), record);
+    public Row convert(SourceRecord record, ParsedRecord fields) {
+        return new Row(fields, record);
     }
 
     @Override

@@ -22,10 +22,9 @@ import java.util.Set;
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.sink.BatchSink;
-import io.batchpipeline.source.MalformedRecordException;
+import io.batchpipeline.source.ParsedRecord;
 import io.batchpipeline.source.SourceRecord;
 import io.batchpipeline.transform.FieldMap;
-import io.batchpipeline.transform.RejectedRecordException;
 
 /**
  * Writes one file per batch. The file is written under a hidden temporary name, forced to disk, then
@@ -74,15 +73,11 @@ public class FileBatchSink implements BatchSink {
     }
 
     @Override
-    public Row convert(SourceRecord record) throws RejectedRecordException {
-        Map<String, Object> parsed;
-        try {
-            parsed = record.fields();
-        } catch (MalformedRecordException e) {
-            throw new RejectedRecordException(record, e.getMessage());
+    public Row convert(SourceRecord record, ParsedRecord parsed) {
+        Map<String, Object> renamed = new LinkedHashMap<>(parsed.names().size() * 2);
+        for (int i = 0; i < parsed.values().length; i++) {
+            renamed.put(fields.columnFor(parsed.names().get(i)), parsed.values()[i]);
         }
-        Map<String, Object> renamed = new LinkedHashMap<>(parsed.size() * 2);
-        parsed.forEach((field, value) -> renamed.put(fields.columnFor(field), value));
         return new Row(renamed, record);
     }
 

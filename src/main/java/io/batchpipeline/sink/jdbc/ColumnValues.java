@@ -9,11 +9,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
-import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
 
 /**
@@ -22,18 +18,6 @@ import java.util.Locale;
  * database. Empty text is NULL for every non-text column; text columns keep the empty string.
  */
 final class ColumnValues {
-
-    /** ISO date-time with either 'T' or a space, optional fraction, optional offset or 'Z'. */
-    private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
-            .parseCaseInsensitive()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .append(DateTimeFormatter.ISO_LOCAL_TIME)
-            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHmm", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
-            .toFormatter(Locale.ROOT);
 
     private ColumnValues() {
     }
@@ -53,7 +37,7 @@ final class ColumnValues {
                 case Types.NUMERIC, Types.DECIMAL -> toDecimal(column, toBigDecimal(value));
                 case Types.REAL, Types.FLOAT, Types.DOUBLE -> value instanceof Number n ? n.doubleValue() : Double.parseDouble(text(value));
                 case Types.BOOLEAN, Types.BIT -> toBoolean(value);
-                case Types.DATE -> LocalDate.parse(text(value));
+                case Types.DATE -> date(text(value));
                 case Types.TIME -> LocalTime.parse(text(value));
                 case Types.TIMESTAMP -> toLocalDateTime(text(value));
                 case Types.TIMESTAMP_WITH_TIMEZONE -> toOffsetDateTime(text(value));
@@ -124,21 +108,31 @@ final class ColumnValues {
     }
 
     private static LocalDateTime toLocalDateTime(String text) {
-        TemporalAccessor parsed = DATE_TIME.parse(text);
-        if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
-            // a zoned value into a zone-less column: store it as UTC
-            return OffsetDateTime.from(parsed).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
-        }
-        return LocalDateTime.from(parsed);
+        IsoDateTime.Parsed parsed = IsoDateTime.parse(text);
+        year(parsed.local().getYear(), null);
+        // a zoned value into a zone-less column: store it as UTC
+        return parsed.offset() == null ? parsed.local()
+                : parsed.local().atOffset(parsed.offset()).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
     }
 
     /** A value without an offset is taken as UTC. */
     private static OffsetDateTime toOffsetDateTime(String text) {
-        TemporalAccessor parsed = DATE_TIME.parse(text);
-        if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
-            return OffsetDateTime.from(parsed);
+        IsoDateTime.Parsed parsed = IsoDateTime.parse(text);
+        year(parsed.local().getYear(), null);
+        return IsoDateTime.toOffsetDateTime(parsed);
+    }
+
+    private static LocalDate date(String text) {
+        LocalDate date = LocalDate.parse(text);
+        return year(date.getYear(), date);
+    }
+
+    /** Years 1 to 9999 only: beyond them the databases disagree on how to write and read the value. */
+    private static <T> T year(int year, T value) {
+        if (year < 1 || year > 9999) {
+            throw new ArithmeticException("year " + year + " is outside 1-9999");
         }
-        return LocalDateTime.from(parsed).atOffset(ZoneOffset.UTC);
+        return value;
     }
 
     private static String toText(Column column, Object value) {

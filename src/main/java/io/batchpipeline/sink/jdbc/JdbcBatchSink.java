@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.source.ParsedRecord;
 import io.batchpipeline.source.SourceRecord;
 import io.batchpipeline.transform.FieldMap;
 import io.batchpipeline.transform.RejectedRecordException;
@@ -54,6 +55,7 @@ public class JdbcBatchSink implements BatchSink {
     private BatchWriter writer;
     private boolean rejectNul;
     private final Map<String, Integer> fieldIndexes = new ConcurrentHashMap<>();
+    private final ThreadLocal<FieldMapping> lastMapping = new ThreadLocal<>();
     private final Set<String> warnedFields = ConcurrentHashMap.newKeySet();
 
     /** Reads the table's metadata and checks the configuration against it. Call once before use. */
@@ -113,15 +115,17 @@ public class JdbcBatchSink implements BatchSink {
     }
 
     @Override
-    public Row convert(SourceRecord record) throws RejectedRecordException {
+    public Row convert(SourceRecord record, ParsedRecord fields) throws RejectedRecordException {
         Object[] values = new Object[targetColumns.size()];
         Arrays.fill(values, ABSENT);
+        int[] columnOf = columnIndexes(fields.names());
+        Object[] input = fields.values();
         try {
-            for (Map.Entry<String, Object> field : record.fields().entrySet()) {
-                int index = fieldIndexes.computeIfAbsent(field.getKey(), this::indexOfField);
+            for (int f = 0; f < input.length; f++) {
+                int index = columnOf[f];
                 if (index != UNMAPPED) {
                     Column column = targetColumns.get(index);
-                    Object value = ColumnValues.convert(column, field.getValue());
+                    Object value = ColumnValues.convert(column, input[f]);
                     if (rejectNul && value instanceof String text && text.indexOf('\u0000') >= 0) {
                         throw new IllegalArgumentException("column " + column.name() + ": PostgreSQL text cannot contain the NUL character");
                     }
@@ -139,10 +143,30 @@ public class JdbcBatchSink implements BatchSink {
                     throw new IllegalArgumentException("key column " + targetColumns.get(key).name() + " has no value");
                 }
             }
-        } catch (IllegalArgumentException e) { // includes MalformedRecordException
+        } catch (IllegalArgumentException e) {
             throw new RejectedRecordException(record, e.getMessage());
         }
         return new Row(values, record);
+    }
+
+    /**
+     * For each field position, the target column index. Records of one CSV file share their names list, so
+     * each writer thread remembers the last mapping and reuses it while the names are the same instance.
+     */
+    private int[] columnIndexes(List<String> names) {
+        FieldMapping last = lastMapping.get();
+        if (last != null && last.names == names) {
+            return last.columns;
+        }
+        int[] columns = new int[names.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = fieldIndexes.computeIfAbsent(names.get(i), this::indexOfField);
+        }
+        lastMapping.set(new FieldMapping(names, columns));
+        return columns;
+    }
+
+    private record FieldMapping(List<String> names, int[] columns) {
     }
 
     private int indexOfField(String field) {

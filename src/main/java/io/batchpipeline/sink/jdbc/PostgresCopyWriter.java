@@ -1,6 +1,5 @@
 package io.batchpipeline.sink.jdbc;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,7 +28,7 @@ final class PostgresCopyWriter implements BatchWriter {
     @Override
     public void write(Connection connection, List<Column> columns, int[] indexes, List<Row> rows) throws SQLException {
         String names = columns.stream().map(Column::quoted).collect(Collectors.joining(", "));
-        byte[] data = CopyText.encode(rows, indexes).getBytes(StandardCharsets.UTF_8);
+        CopyText data = CopyText.encode(rows, indexes);
         if (keys.isEmpty()) {
             copy(connection, "COPY " + schema.qualifiedName() + " (" + names + ") FROM STDIN", data);
             return;
@@ -45,10 +44,10 @@ final class PostgresCopyWriter implements BatchWriter {
         }
     }
 
-    private static void copy(Connection connection, String sql, byte[] data) throws SQLException {
+    private static void copy(Connection connection, String sql, CopyText data) throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            copy.writeToCopy(data, 0, data.length);
+            copy.writeToCopy(data.bytes(), 0, data.length());
             copy.endCopy();
         } finally {
             if (copy.isActive()) {

@@ -193,7 +193,7 @@ abstract class JdbcSinkContract {
     }
 
     private void assertRejected(JdbcBatchSink sink, SourceRecord record, String reason) {
-        assertThatThrownBy(() -> sink.convert(record)).isInstanceOf(RejectedRecordException.class)
+        assertThatThrownBy(() -> sink.convert(record, record.parse())).isInstanceOf(RejectedRecordException.class)
                 .satisfies(e -> assertThat(e.getMessage()).containsIgnoringCase(reason));
     }
 
@@ -210,7 +210,7 @@ abstract class JdbcSinkContract {
     static List<Row> batch(JdbcBatchSink sink, SourceRecord... records) throws RejectedRecordException {
         List<Row> rows = new ArrayList<>();
         for (SourceRecord record : records) {
-            rows.add(sink.convert(record));
+            rows.add(sink.convert(record, record.parse()));
         }
         return rows;
     }

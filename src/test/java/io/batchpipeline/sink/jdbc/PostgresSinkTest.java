@@ -63,7 +63,8 @@ class PostgresSinkTest extends JdbcSinkContract {
     @Test
     void textWithANulCharacterIsRejectedBecausePostgresCannotStoreIt() {
         JdbcBatchSink sink = sink("insert");
-        assertThatThrownBy(() -> sink.convert(record(1, "", "", "", "", "", "", "", "", "", "a\u0000b")))
+        SourceRecord withNul = record(1, "", "", "", "", "", "", "", "", "", "a\u0000b");
+        assertThatThrownBy(() -> sink.convert(withNul, withNul.parse()))
                 .isInstanceOf(RejectedRecordException.class).hasMessageContaining("NUL");
     }
 
