@@ -23,7 +23,11 @@ class CsvRecordFormatTest {
                 "6,\"unterminated,cut by max-lines-per-record", // odd quotes: would swallow the next records
                 "7,g,after the cut",
                 "8,h,\"\"",
-                "9,i,last");
+                "9,i,last",
+                "10,,",
+                "11, spaced , tail ",
+                "12,too,many,fields",
+                "13,x,\"\"\"\"");
         List<SourceRecord> records = new ArrayList<>();
         for (int i = 0; i < raws.size(); i++) {
             records.add(new SourceRecord("t.csv", i + 2, raws.get(i), format));
