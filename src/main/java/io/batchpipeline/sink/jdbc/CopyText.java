@@ -1,6 +1,7 @@
 package io.batchpipeline.sink.jdbc;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
@@ -64,18 +65,100 @@ final class CopyText {
             put((byte) (b ? 't' : 'f'));
         } else if (value instanceof BigDecimal d) {
             ascii(d.toPlainString());
+        } else if (value instanceof Long || value instanceof Integer) {
+            integer(((Number) value).longValue());
         } else if (value instanceof OffsetDateTime t) {
-            // ISO-8601, which PostgreSQL reads, rounded as pgjdbc rounds to PostgreSQL's microseconds
-            ascii((t.getNano() % 1000 == 0 ? t : t.plusNanos(500).truncatedTo(ChronoUnit.MICROS)).toString());
+            OffsetDateTime micros = t.getNano() % 1000 == 0 ? t : t.plusNanos(500).truncatedTo(ChronoUnit.MICROS);
+            dateTime(micros.toLocalDateTime());
+            offset(micros.getOffset().getTotalSeconds());
         } else if (value instanceof LocalDateTime t) {
-            ascii((t.getNano() % 1000 == 0 ? t : t.plusNanos(500).truncatedTo(ChronoUnit.MICROS)).toString());
+            dateTime(t.getNano() % 1000 == 0 ? t : t.plusNanos(500).truncatedTo(ChronoUnit.MICROS));
         } else if (value instanceof LocalTime t) {
-            ascii((t.getNano() % 1000 == 0 ? t : t.plusNanos(500).truncatedTo(ChronoUnit.MICROS)).toString());
-        } else if (value instanceof Number || value instanceof java.time.LocalDate) {
+            time(t.getNano() % 1000 == 0 ? t : t.plusNanos(500).truncatedTo(ChronoUnit.MICROS));
+        } else if (value instanceof LocalDate d) {
+            date(d);
+        } else if (value instanceof Number) {
             ascii(value.toString());
         } else {
             escaped(value.toString());
         }
+    }
+
+    /** yyyy-MM-dd HH:mm:ss[.ffffff], the value already rounded to microseconds. */
+    private void dateTime(LocalDateTime t) {
+        date(t.toLocalDate());
+        put((byte) ' ');
+        time(t.toLocalTime());
+    }
+
+    private void date(LocalDate d) {
+        if (d.getYear() < 1 || d.getYear() > 9999) {
+            ascii(d.toString()); // ColumnValues refuses such years; kept correct all the same
+            return;
+        }
+        ensure(10);
+        digits(d.getYear(), 4);
+        bytes[length++] = '-';
+        digits(d.getMonthValue(), 2);
+        bytes[length++] = '-';
+        digits(d.getDayOfMonth(), 2);
+    }
+
+    private void time(LocalTime t) {
+        ensure(15);
+        digits(t.getHour(), 2);
+        bytes[length++] = ':';
+        digits(t.getMinute(), 2);
+        bytes[length++] = ':';
+        digits(t.getSecond(), 2);
+        if (t.getNano() != 0) {
+            bytes[length++] = '.';
+            digits(t.getNano() / 1000, 6);
+        }
+    }
+
+    /** +HH:MM[:SS] */
+    private void offset(int totalSeconds) {
+        ensure(9);
+        int abs = Math.abs(totalSeconds);
+        bytes[length++] = (byte) (totalSeconds < 0 ? '-' : '+');
+        digits(abs / 3600, 2);
+        bytes[length++] = ':';
+        digits(abs / 60 % 60, 2);
+        if (abs % 60 != 0) {
+            bytes[length++] = ':';
+            digits(abs % 60, 2);
+        }
+    }
+
+    /** Exactly {@code count} decimal digits, zero-padded; the caller has ensured the room. */
+    private void digits(int value, int count) {
+        for (int i = length + count - 1; i >= length; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length += count;
+    }
+
+    private void integer(long value) {
+        if (value == Long.MIN_VALUE) {
+            ascii(Long.toString(value));
+            return;
+        }
+        ensure(20);
+        if (value < 0) {
+            bytes[length++] = '-';
+            value = -value;
+        }
+        int count = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            count++;
+        }
+        for (int i = length + count - 1; i >= length; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length += count;
     }
 
     /** Text known to be ASCII without special characters: numbers, dates. */
