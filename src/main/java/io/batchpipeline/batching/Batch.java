@@ -6,28 +6,18 @@ import java.util.List;
 import io.batchpipeline.source.SourceRecord;
 
 /**
- * The records collected by the aggregator for one write. {@code openedAt} and {@code deadline} are
+ * The records collected by the aggregator for one write. {@code deadline} and {@code closedAt} are
  * wall-clock milliseconds: the batch must close by its deadline even when it has not reached its size.
  */
 public final class Batch {
 
     private final List<SourceRecord> records;
-    private final long openedAt;
     private final long deadline;
     private volatile long closedAt;
 
-    Batch(int expectedSize, long openedAt, long deadline) {
+    Batch(int expectedSize, long deadline) {
         this.records = new ArrayList<>(expectedSize);
-        this.openedAt = openedAt;
         this.deadline = deadline;
-    }
-
-    /** A batch built outside the aggregator, for example by a test or a replay. */
-    public static Batch of(List<SourceRecord> records) {
-        long now = System.currentTimeMillis();
-        Batch batch = new Batch(records.size(), now, now);
-        batch.records.addAll(records);
-        return batch;
     }
 
     void addAll(List<SourceRecord> chunk) {
@@ -40,10 +30,6 @@ public final class Batch {
 
     public int size() {
         return records.size();
-    }
-
-    public long openedAt() {
-        return openedAt;
     }
 
     public long deadline() {

@@ -44,7 +44,7 @@ public class BatchAggregationStrategy implements AggregationStrategy {
         Exchange answer = batchExchange != null ? batchExchange : chunkExchange;
         Batch batch = batchExchange != null ? batchExchange.getMessage().getBody(Batch.class) : null;
         if (batch == null) {
-            batch = new Batch(chunkExchange.getProperty(SIZE_PROPERTY, Integer.class), now, now + timeout);
+            batch = new Batch(chunkExchange.getProperty(SIZE_PROPERTY, Integer.class), now + timeout);
             answer.getMessage().setBody(batch);
         }
         batch.addAll(chunk);

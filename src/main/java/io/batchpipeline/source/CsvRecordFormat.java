@@ -57,10 +57,8 @@ final class CsvRecordFormat implements RecordFormat {
     private Object split(String raw) {
         char delimiter = format.getDelimiterString().charAt(0);
         int fields = 1;
-        for (int i = 0; i < raw.length(); i++) {
-            if (raw.charAt(i) == delimiter) {
-                fields++;
-            }
+        for (int i = raw.indexOf(delimiter); i >= 0; i = raw.indexOf(delimiter, i + 1)) {
+            fields++;
         }
         if (fields != header.size()) {
             return wrongFieldCount(fields);

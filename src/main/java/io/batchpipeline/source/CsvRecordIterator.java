@@ -80,10 +80,8 @@ final class CsvRecordIterator extends LineRecordIterator {
 
     private int countQuotes(String line) {
         int n = 0;
-        for (int i = 0; i < line.length(); i++) {
-            if (line.charAt(i) == quote) {
-                n++;
-            }
+        for (int i = line.indexOf(quote); i >= 0; i = line.indexOf(quote, i + 1)) {
+            n++;
         }
         return n;
     }

@@ -1,6 +1,7 @@
 package io.batchpipeline.sink.jdbc;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -170,6 +171,14 @@ final class CopyText {
     }
 
     private void escaped(String text) {
+        if (text.indexOf('\\') < 0 && text.indexOf('\t') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+            // nothing to escape: the JDK's own (vectorised) encoder and a bulk copy
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, bytes, length, utf8.length);
+            length += utf8.length;
+            return;
+        }
         ensure(text.length() * 3);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

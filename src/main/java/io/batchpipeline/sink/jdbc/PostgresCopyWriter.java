@@ -39,8 +39,8 @@ final class PostgresCopyWriter implements BatchWriter {
             statement.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT " + names
                     + " FROM " + schema.qualifiedName() + " WITH NO DATA");
             copy(connection, "COPY " + stage + " (" + names + ") FROM STDIN", data);
-            statement.executeUpdate("INSERT INTO " + schema.qualifiedName() + " (" + names + ") SELECT " + names + " FROM " + stage
-                    + SqlDialect.onConflict(columns, keys));
+            statement.executeUpdate("INSERT INTO " + schema.qualifiedName() + " AS " + SqlDialect.TARGET + " (" + names + ") SELECT "
+                    + names + " FROM " + stage + SqlDialect.onConflict(columns, keys));
         }
     }
 

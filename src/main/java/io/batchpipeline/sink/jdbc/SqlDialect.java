@@ -16,7 +16,8 @@ public enum SqlDialect {
     POSTGRESQL {
         @Override
         String upsert(String table, List<Column> columns, List<Column> keys) {
-            return insert(table, columns) + onConflict(columns, keys);
+            return "INSERT INTO " + table + " AS " + TARGET + " (" + names(columns) + ") VALUES (" + params(columns) + ")"
+                    + onConflict(columns, keys);
         }
     },
     MARIADB {
@@ -35,12 +36,23 @@ public enum SqlDialect {
 
     abstract String upsert(String table, List<Column> columns, List<Column> keys);
 
-    /** PostgreSQL's conflict clause: the incoming row's values replace the existing row's. */
+    /** The alias PostgreSQL upserts give the target table, so the conflict clause can name its current row. */
+    static final String TARGET = "target_row";
+
+    /**
+     * PostgreSQL's conflict clause: the incoming row's values replace the existing row's, unless they are all
+     * equal already, in which case the row is left alone (no new row version, no index write). Needs the
+     * target table aliased as {@link #TARGET}.
+     */
     static String onConflict(List<Column> columns, List<Column> keys) {
         List<Column> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
-        String action = updated.isEmpty() ? "DO NOTHING"
-                : "DO UPDATE SET " + updated.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).collect(Collectors.joining(", "));
-        return " ON CONFLICT (" + names(keys) + ") " + action;
+        if (updated.isEmpty()) {
+            return " ON CONFLICT (" + names(keys) + ") DO NOTHING";
+        }
+        return " ON CONFLICT (" + names(keys) + ") DO UPDATE SET "
+                + updated.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).collect(Collectors.joining(", "))
+                + " WHERE (" + updated.stream().map(c -> TARGET + "." + c.quoted()).collect(Collectors.joining(", ")) + ")"
+                + " IS DISTINCT FROM (" + updated.stream().map(c -> "EXCLUDED." + c.quoted()).collect(Collectors.joining(", ")) + ")";
     }
 
     /** Recognises the database from {@code DatabaseMetaData.getDatabaseProductName()}. */

@@ -61,6 +61,24 @@ class PostgresSinkTest extends JdbcSinkContract {
     }
 
     @Test
+    void upsertByExecuteBatchMatchesUpsertByCopy() throws Exception {
+        JdbcBatchSink viaBatch = new JdbcBatchSink();
+        viaBatch.setDataSource(dataSource);
+        viaBatch.setTable("types_check");
+        viaBatch.setMode("upsert");
+        viaBatch.setKeyColumns("id");
+        viaBatch.setCopy(false);
+        viaBatch.init();
+
+        viaBatch.write(batch(viaBatch, named(1, "a"), named(2, "b")));
+        viaBatch.write(batch(viaBatch, named(2, "b2"), named(3, "c"), named(2, "b3")));
+        viaBatch.write(batch(viaBatch, named(2, "b3"))); // identical: left alone
+
+        assertThat(count("SELECT COUNT(*) FROM types_check")).isEqualTo(3);
+        assertThat(name(2)).isEqualTo("b3");
+    }
+
+    @Test
     void textWithANulCharacterIsRejectedBecausePostgresCannotStoreIt() {
         JdbcBatchSink sink = sink("insert");
         SourceRecord withNul = record(1, "", "", "", "", "", "", "", "", "", "a\u0000b");
