@@ -79,10 +79,14 @@ public final class Benchmark {
             record("(e) this pipeline, file sink (CSV files)", "pipeline's own counters", pipeline("insert", "file", true));
         }
         long[] lateness = lateness();
-        List<long[]> heap = options.heapRows > 0 ? flatHeap() : List.of();
-        String report = report(lateness, heap);
+        String report = report(lateness);
         System.out.println(report);
         Files.writeString(out.resolve("report.md"), report);
+        if (options.heapRows > 0) {
+            String heap = heapReport(flatHeap());
+            System.out.println(heap);
+            Files.writeString(out.resolve("report.md"), report + heap);
+        }
     }
 
     private void record(String name, String method, Sample sample) {
@@ -96,7 +100,7 @@ public final class Benchmark {
         String[] target = db.psqlTarget();
         List<String> command = List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target[0], "-p", target[1], "-U", db.user, "-d", target[2],
                 "-c", "\\copy bench_orders (" + BenchData.COLUMNS + ") FROM '" + file.toAbsolutePath() + "' WITH (FORMAT csv, HEADER true)");
-        return fromTable(ProcessProbe.run(command, Map.of("PGPASSWORD", db.password), null, out.resolve("psql.log"), 3600));
+        return fromTable(ProcessProbe.run(command, Map.of("PGPASSWORD", db.password), null, out.resolve("psql.log"), 3600), lines(file));
     }
 
     /** A main class of the benchmark in its own JVM, loading an empty table. */
@@ -105,7 +109,7 @@ public final class Benchmark {
         Path gcLog = out.resolve("gc-" + name + ".log");
         List<String> command = new ArrayList<>(List.of(java, "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
-        return fromTable(ProcessProbe.run(command, Map.of(), gcLog, out.resolve(name + ".log"), 3600));
+        return fromTable(ProcessProbe.run(command, Map.of(), gcLog, out.resolve(name + ".log"), 3600), options.rows);
     }
 
     /** The real jar, run once over the data file with its default settings, as the README runs it. */
@@ -115,7 +119,7 @@ public final class Benchmark {
         }
         ProcessProbe.Result result = runJar(mode, sinkType, options.rows, data, List.of());
         if (sinkType.equals("jdbc") && emptyTable) {
-            return fromTable(result);
+            return fromTable(result, options.rows);
         }
         if (sinkType.equals("jdbc")) {
             checkCount(options.rows);
@@ -159,11 +163,11 @@ public final class Benchmark {
         return result;
     }
 
-    private Sample fromTable(ProcessProbe.Result result) throws Exception {
+    private Sample fromTable(ProcessProbe.Result result, long rows) throws Exception {
         if (result.exitCode() != 0) {
             throw new IllegalStateException("exit " + result.exitCode() + ":\n" + tail(result.output()));
         }
-        double[] countAndSpan = checkCount(options.rows);
+        double[] countAndSpan = checkCount(rows);
         return new Sample(countAndSpan[0] / countAndSpan[1], result.cpuSeconds(), result.peakHeapAfterGcMb(), result.peakRssMb());
     }
 
@@ -216,7 +220,7 @@ public final class Benchmark {
         return result.heapAfterGc();
     }
 
-    private String report(long[] lateness, List<long[]> heap) throws Exception {
+    private String report(long[] lateness) throws Exception {
         double limit = samples.entrySet().stream().filter(e -> e.getKey().startsWith("(a)"))
                 .mapToDouble(e -> median(e.getValue(), Sample::rowsPerSecond)).max().orElse(Double.NaN);
         double stock = samples.containsKey(STOCK) ? median(samples.get(STOCK), Sample::rowsPerSecond) : Double.NaN;
@@ -237,17 +241,26 @@ public final class Benchmark {
         }
         r.append(String.format("%nTimeout-flush lateness, batch.timeout=200 ms, one record every 5 ms for %d s: %d batches, "
                 + "closed after their deadline by p50 %d ms, p99 %d ms, max %d ms.%n", options.latenessSeconds, lateness[0], lateness[1], lateness[2], lateness[3]));
-        if (!heap.isEmpty()) {
-            r.append(String.format("%nHeap after GC, %,d records into PostgreSQL with -Xmx256m (%d GCs; time s: MB):", options.heapRows, heap.size()));
-            int step = Math.max(1, heap.size() / 12);
-            for (int i = 0; i < heap.size(); i += step) {
-                r.append(String.format(" %.0f: %d", heap.get(i)[0] / 1000.0, heap.get(i)[1]));
-            }
-            r.append(String.format("; peak %d MB.%n", heap.stream().mapToLong(h -> h[1]).max().orElse(0)));
-            r.append(String.format("The same run loaded %,.0f rows/s (%.0f CPU s); psql \\copy of that file: %,.0f rows/s, so %.2f× the COPY limit.%n",
-                    largeRun[0], largeRun[1], largeRun[2], largeRun[0] / largeRun[2]));
-        }
         return r.toString();
+    }
+
+    private String heapReport(List<long[]> heap) {
+        StringBuilder r = new StringBuilder();
+        r.append(String.format("%nHeap after GC, %,d records into PostgreSQL with -Xmx256m (%d GCs; time s: MB):", options.heapRows, heap.size()));
+        int step = Math.max(1, heap.size() / 12);
+        for (int i = 0; i < heap.size(); i += step) {
+            r.append(String.format(" %.0f: %d", heap.get(i)[0] / 1000.0, heap.get(i)[1]));
+        }
+        r.append(String.format("; peak %d MB.%n", heap.stream().mapToLong(h -> h[1]).max().orElse(0)));
+        r.append(String.format("The same run loaded %,.0f rows/s (%.0f CPU s); psql \\copy of that file: %,.0f rows/s, so %.2f× the COPY limit.%n",
+                largeRun[0], largeRun[1], largeRun[2], largeRun[0] / largeRun[2]));
+        return r.toString();
+    }
+
+    /** Records in a generated file: its name says how many. */
+    private static long lines(Path file) {
+        String name = file.getFileName().toString();
+        return Long.parseLong(name.substring(name.indexOf('-') + 1, name.indexOf('.')));
     }
 
     private Path freshInput(String name) throws IOException {
