@@ -40,8 +40,9 @@ class JarIT {
     void sigtermFlushesTheOpenBatchBeforeExiting() throws Exception {
         Process process = start("-Dbatch.size=100000", "-Dbatch.timeout=600000");
         SampleData.copyInto(dir.resolve("input"), Path.of("samples/orders.csv"));
-        // the file is marked done once every record has been handed to the aggregator, where they now wait
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("input/.done/orders.csv")));
+        // every record has been read and handed to the aggregator, where they now wait for the batch to close
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(dir.resolve("stdout.log")).contains("orders.csv: read to the end"));
+        assertThat(dir.resolve("input/orders.csv")).as("not done before its records are written").exists();
 
         process.destroy(); // SIGTERM
 
@@ -49,6 +50,7 @@ class JarIT {
         String log = Files.readString(dir.resolve("stdout.log"));
         assertThat(log).contains("10000 rows written in 1 batches (size 0, timeout 0, stop 1)");
         assertThat(rowsInH2()).isEqualTo(10_000);
+        assertThat(dir.resolve("input/.done/orders.csv")).exists();
     }
 
     @Test

@@ -12,8 +12,10 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.batchpipeline.batching.BatchAggregationStrategy;
+import io.batchpipeline.batching.FlushOnStop;
 import io.batchpipeline.batching.WriterPool;
 import io.batchpipeline.deadletter.DeadLetters;
+import io.batchpipeline.delivery.RetryPolicy;
 import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.RunSummary;
 import io.batchpipeline.sink.BatchSink;
@@ -21,6 +23,7 @@ import io.batchpipeline.sink.file.FileBatchSink;
 import io.batchpipeline.sink.jdbc.DataSources;
 import io.batchpipeline.sink.jdbc.JdbcBatchSink;
 import io.batchpipeline.source.RecordReader;
+import io.batchpipeline.steps.AwaitWrittenStep;
 import io.batchpipeline.steps.WriteBatchStep;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -59,12 +62,16 @@ public class PipelineConfiguration implements CamelConfiguration {
         deadLetters.setCamelContext(context);
         registry.bind("pipelineStats", stats);
         registry.bind("deadLetters", deadLetters);
-        registry.bind("writeBatch", new WriteBatchStep(stats, deadLetters));
+        RetryPolicy retry = new RetryPolicy(settings.positiveInt("sink.retry.max-attempts"), settings.positiveLong("sink.retry.initial-delay"),
+                settings.positiveLong("sink.retry.max-delay"));
+        registry.bind("writeBatch", new WriteBatchStep(stats, deadLetters, retry));
+        registry.bind("awaitWritten", new AwaitWrittenStep());
 
         registry.bind("batchWriters", new WriterPool("batch-writer", settings.positiveInt("batch.writers"),
                 settings.positiveInt("batch.queue-capacity")));
         registry.bind("batchSink", defaultSink(context, settings, registry));
 
+        context.getManagementStrategy().addEventNotifier(new FlushOnStop(context));
         context.getManagementStrategy().addEventNotifier(new RunSummary(stats));
     }
 

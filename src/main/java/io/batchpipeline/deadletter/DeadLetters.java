@@ -2,12 +2,10 @@ package io.batchpipeline.deadletter;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchpipeline.batching.Row;
 import io.batchpipeline.source.SourceRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -33,14 +31,6 @@ public class DeadLetters implements CamelContextAware {
         entry.put("reason", reason);
         entry.put("record", record.raw());
         send(endpointUri, entry);
-    }
-
-    /** Rows the sink refused as a whole: every record goes to the dead-letter endpoint with the sink's error. */
-    public void rejectAll(String endpointUri, String pipeline, List<Row> rows, Exception error) {
-        String reason = "batch of " + rows.size() + " rows failed: " + Errors.describe(error);
-        for (Row row : rows) {
-            reject(endpointUri, pipeline, row.origin(), reason);
-        }
     }
 
     // serialised: the default endpoint appends to a file, which concurrent writers would interleave

@@ -16,4 +16,5 @@ public class PipelineRegistry {
     public Collection<PipelineStats> all() {
         return pipelines.values();
     }
+
 }

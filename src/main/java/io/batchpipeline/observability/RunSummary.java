@@ -5,7 +5,7 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs one summary line per pipeline once the context has stopped, that is after every batch was flushed. */
+/** Logs one summary line per pipeline once the context has stopped, that is after every batch was written. */
 public class RunSummary extends EventNotifierSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunSummary.class);

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.IntSupplier;
 
+import io.batchpipeline.delivery.SourceReceipt;
+
 /**
  * Groups records into chunks, one Camel exchange each: with one exchange per record the route itself tops
  * out near 160k records/s, whatever the sink. Each chunk holds at most the room left in the pipeline's open
@@ -19,10 +21,12 @@ final class ChunkIterator implements Iterator<List<SourceRecord>>, Closeable {
 
     private final LineRecordIterator records;
     private final IntSupplier room;
+    private final SourceReceipt receipt;
 
-    ChunkIterator(LineRecordIterator records, IntSupplier room) {
+    ChunkIterator(LineRecordIterator records, IntSupplier room, SourceReceipt receipt) {
         this.records = records;
         this.room = room;
+        this.receipt = receipt;
     }
 
     @Override
@@ -40,6 +44,7 @@ final class ChunkIterator implements Iterator<List<SourceRecord>>, Closeable {
         while (chunk.size() < size && records.hasNext()) {
             chunk.add(records.next());
         }
+        receipt.add(chunk.size());
         return chunk;
     }
 

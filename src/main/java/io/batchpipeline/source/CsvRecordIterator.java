@@ -3,6 +3,7 @@ package io.batchpipeline.source;
 import java.io.BufferedReader;
 import java.util.List;
 
+import io.batchpipeline.delivery.SourceReceipt;
 import org.apache.commons.csv.CSVFormat;
 
 /**
@@ -19,8 +20,8 @@ final class CsvRecordIterator extends LineRecordIterator {
     private final char quote;
     private RecordFormat recordFormat;
 
-    CsvRecordIterator(String source, BufferedReader reader, char delimiter, int maxLinesPerRecord) {
-        super(source, reader);
+    CsvRecordIterator(String source, BufferedReader reader, SourceReceipt receipt, char delimiter, int maxLinesPerRecord) {
+        super(source, reader, receipt);
         this.format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).get();
         this.quote = format.getQuoteCharacter();
         this.maxLinesPerRecord = maxLinesPerRecord;
@@ -40,7 +41,7 @@ final class CsvRecordIterator extends LineRecordIterator {
         if (text == null) {
             return null;
         }
-        return new SourceRecord(source, firstLine, text, recordFormat);
+        return new SourceRecord(source, firstLine, text, recordFormat, receipt);
     }
 
     private boolean readHeader() {

@@ -2,13 +2,15 @@ package io.batchpipeline.source;
 
 import java.io.BufferedReader;
 
+import io.batchpipeline.delivery.SourceReceipt;
+
 /** JSON lines: one JSON object per line; blank lines are skipped. */
 final class JsonLinesRecordIterator extends LineRecordIterator {
 
     private final RecordFormat format;
 
-    JsonLinesRecordIterator(String source, BufferedReader reader, RecordFormat format) {
-        super(source, reader);
+    JsonLinesRecordIterator(String source, BufferedReader reader, SourceReceipt receipt, RecordFormat format) {
+        super(source, reader, receipt);
         this.format = format;
     }
 
@@ -18,6 +20,6 @@ final class JsonLinesRecordIterator extends LineRecordIterator {
         do {
             line = readLine();
         } while (line != null && line.isBlank());
-        return line == null ? null : new SourceRecord(source, lineNumber(), line, format);
+        return line == null ? null : new SourceRecord(source, lineNumber(), line, format, receipt);
     }
 }

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
+import io.batchpipeline.delivery.SourceReceipt;
+
 /**
  * Streams records out of a reader one at a time, so a file of any size is never held in memory.
  * Subclasses turn physical lines into records; this class owns line counting, look-ahead and closing.
@@ -14,14 +16,16 @@ import java.util.NoSuchElementException;
 abstract class LineRecordIterator implements Iterator<SourceRecord>, Closeable {
 
     protected final String source;
+    protected final SourceReceipt receipt;
     private final BufferedReader reader;
     private long lineNumber;
     private SourceRecord next;
     private boolean done;
 
-    LineRecordIterator(String source, BufferedReader reader) {
+    LineRecordIterator(String source, BufferedReader reader, SourceReceipt receipt) {
         this.source = source;
         this.reader = reader;
+        this.receipt = receipt;
     }
 
     /** Reads the next physical line, or null at the end of input. */

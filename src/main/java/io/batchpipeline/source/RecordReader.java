@@ -10,6 +10,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchpipeline.batching.BatchAggregationStrategy;
+import io.batchpipeline.delivery.SourceReceipt;
 import io.batchpipeline.observability.PipelineRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -22,6 +23,8 @@ public class RecordReader {
 
     /** Exchange property naming the body's format: csv or jsonl. Set by the route template. */
     public static final String FORMAT_PROPERTY = "pipelineSourceFormat";
+    /** Exchange property holding the {@link SourceReceipt} of the body's records. */
+    public static final String RECEIPT_PROPERTY = "pipelineSourceReceipt";
 
     private final RecordFormat json = new JsonRecordFormat(new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
     private final PipelineRegistry pipelines;
@@ -37,13 +40,15 @@ public class RecordReader {
         InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
         String source = sourceName(exchange);
+        SourceReceipt receipt = new SourceReceipt();
+        exchange.setProperty(RECEIPT_PROPERTY, receipt);
         LineRecordIterator records = switch (SourceFormat.of(format)) {
-            case CSV -> new CsvRecordIterator(source, reader, csvDelimiter, csvMaxLinesPerRecord);
-            case JSONL -> new JsonLinesRecordIterator(source, reader, json);
+            case CSV -> new CsvRecordIterator(source, reader, receipt, csvDelimiter, csvMaxLinesPerRecord);
+            case JSONL -> new JsonLinesRecordIterator(source, reader, receipt, json);
         };
         int batchSize = exchange.getProperty(BatchAggregationStrategy.SIZE_PROPERTY, Integer.class);
         var stats = pipelines.of(exchange.getFromRouteId());
-        return new ChunkIterator(records, () -> batchSize - stats.openBatchRecords());
+        return new ChunkIterator(records, () -> batchSize - stats.openBatchRecords(), receipt);
     }
 
     private static String sourceName(Exchange exchange) {

@@ -30,7 +30,7 @@ class CsvRecordFormatTest {
                 "13,x,\"\"\"\"");
         List<SourceRecord> records = new ArrayList<>();
         for (int i = 0; i < raws.size(); i++) {
-            records.add(new SourceRecord("t.csv", i + 2, raws.get(i), format));
+            records.add(new SourceRecord("t.csv", i + 2, raws.get(i), format, null));
         }
 
         Object[] batch = RecordFormat.parseBatch(records);

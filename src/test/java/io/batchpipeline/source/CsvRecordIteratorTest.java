@@ -48,7 +48,7 @@ class CsvRecordIteratorTest {
 
     private static List<SourceRecord> read(String text, int maxLines) {
         List<SourceRecord> records = new ArrayList<>();
-        new CsvRecordIterator("test.csv", new BufferedReader(new StringReader(text)), ',', maxLines).forEachRemaining(records::add);
+        new CsvRecordIterator("test.csv", new BufferedReader(new StringReader(text)), null, ',', maxLines).forEachRemaining(records::add);
         return records;
     }
 }

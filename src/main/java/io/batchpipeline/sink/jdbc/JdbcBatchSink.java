@@ -193,7 +193,11 @@ public class JdbcBatchSink implements BatchSink {
                 writer.write(connection, written, indexes, distinct);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed); // a lost connection cannot roll back; the write's own error decides what next
+                }
                 throw e;
             }
         }

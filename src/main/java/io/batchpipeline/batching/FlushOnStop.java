@@ -1,0 +1,51 @@
+package io.batchpipeline.batching;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Navigate;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
+import org.apache.camel.processor.aggregate.AggregateProcessor;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * Closes every open batch as soon as a stop begins. A source exchange completes only once its records are
+ * written, and Camel's graceful stop waits for it before the aggregator's own {@code forceCompletionOnStop}
+ * runs: without this, a stop would first wait out the batch timeout.
+ */
+public class FlushOnStop extends EventNotifierSupport {
+
+    private final CamelContext context;
+
+    public FlushOnStop(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.CamelContextStoppingEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        for (Route route : context.getRoutes()) {
+            flush(route.navigate());
+        }
+    }
+
+    private static void flush(Navigate<Processor> node) {
+        if (node == null || !node.hasNext()) {
+            return;
+        }
+        for (Processor child : node.next()) {
+            if (child instanceof AggregateProcessor aggregator) {
+                aggregator.forceCompletionOfAllGroups();
+            }
+            if (child instanceof Navigate<?>) {
+                @SuppressWarnings("unchecked")
+                Navigate<Processor> next = (Navigate<Processor>) child;
+                flush(next);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.batchpipeline.delivery;
+
+/**
+ * Tracks the records of one source exchange (a file, a bus message) until every one of them is written or
+ * dead-lettered. The source exchange completes only then, so a file moves to {@code .done}, or a message is
+ * acknowledged, once its records are durable: after a crash it is read again rather than lost.
+ */
+public final class SourceReceipt {
+
+    private long outstanding;
+    private boolean sealed;
+    private Runnable whenSettled;
+    private Exception failure;
+
+    /** More records of this source entered the pipeline. */
+    public synchronized void add(int records) {
+        outstanding += records;
+    }
+
+    /** Records of this source were written, or sent to the dead-letter endpoint. */
+    public void settled(int records) {
+        Runnable callback = null;
+        synchronized (this) {
+            outstanding -= records;
+            if (sealed && outstanding == 0 && whenSettled != null) {
+                callback = whenSettled;
+                whenSettled = null;
+            }
+        }
+        if (callback != null) {
+            callback.run();
+        }
+    }
+
+    /** Records of this source could be neither written nor dead-lettered. */
+    public synchronized void failed(Exception error) {
+        if (failure == null) {
+            failure = error;
+        }
+    }
+
+    public synchronized Exception failure() {
+        return failure;
+    }
+
+    /**
+     * The source has no more records. Returns true if all are already settled; otherwise {@code whenSettled}
+     * runs, on the writer thread, once they are.
+     */
+    public synchronized boolean seal(Runnable whenSettled) {
+        sealed = true;
+        if (outstanding == 0) {
+            return true;
+        }
+        this.whenSettled = whenSettled;
+        return false;
+    }
+}

@@ -1,0 +1,46 @@
+package io.batchpipeline.steps;
+
+import io.batchpipeline.delivery.SourceReceipt;
+import io.batchpipeline.source.RecordReader;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last step for a file: completes its exchange, which moves the file to {@code .done}, only once all its
+ * records are written or dead-lettered; after a crash the file is still in the input folder and is read
+ * again. Asynchronous, so no thread is held while the file's last batch waits to close.
+ *
+ * <p>Other sources complete at once: a synchronous caller (direct, or a bus consumer without async
+ * acknowledgement) would otherwise wait for its record's batch to close, one record per batch.
+ */
+public class AwaitWrittenStep extends AsyncProcessorSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AwaitWrittenStep.class);
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        SourceReceipt receipt = exchange.getProperty(RecordReader.RECEIPT_PROPERTY, SourceReceipt.class);
+        if (receipt == null || !(exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>)) {
+            callback.done(true);
+            return true;
+        }
+        if (receipt.seal(() -> complete(exchange, receipt, callback, false))) {
+            complete(exchange, receipt, callback, true);
+            return true;
+        }
+        LOG.info("{}: read to the end; it is marked done once its last records are written",
+                exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class));
+        return false;
+    }
+
+    private static void complete(Exchange exchange, SourceReceipt receipt, AsyncCallback callback, boolean sync) {
+        if (receipt.failure() != null) {
+            exchange.setException(receipt.failure());
+        }
+        callback.done(sync);
+    }
+}

@@ -1,0 +1,149 @@
+package io.batchpipeline.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchpipeline.batching.WriterPool;
+import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.GateSink;
+import io.batchpipeline.support.RunningPipeline;
+import io.batchpipeline.support.SampleData;
+import io.batchpipeline.support.TcpProxy;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nothing is lost: sources complete only once written, outages are retried, poison records are isolated. */
+class DeliveryTest {
+
+    private static EmbeddedPostgres postgres;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void createTable() throws Exception {
+        Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS orders",
+                "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
+                        + " quantity INTEGER CHECK (quantity <> 13), ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+    }
+
+    @Test
+    void aFileMovesToDoneOnlyOnceAllItsRecordsAreWritten() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("camel.main.routes-include-pattern", "file:routes/batch-pipeline-template.yaml,classpath:routes/gated-pipeline.yaml");
+        settings.put("gated.source", "file:" + dir.resolve("gated") + "?move=.done&initialDelay=0&delay=50");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            GateSink sink = pipeline.bean("gateSink", GateSink.class);
+            WriterPool writers = pipeline.bean("gatedWriters", WriterPool.class);
+            SampleData.writeCsv(dir.resolve("gated"), "orders.csv", 1, 20);
+
+            // every record has been read and handed on: both batches are inside the stalled sink
+            await().atMost(Duration.ofSeconds(30)).until(() -> writers.busyWriters() == 2);
+            assertThat(dir.resolve("gated/orders.csv")).as("still waiting for its records to be written").exists();
+            assertThat(dir.resolve("gated/.done/orders.csv")).doesNotExist();
+
+            sink.open();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("gated/.done/orders.csv")));
+            assertThat(sink.rows()).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void poisonRecordsAreIsolatedAndEveryGoodRecordLands() throws Exception {
+        Map<String, String> settings = settings("insert", url());
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            // quantity is id % 50: ids ending in 13 or 63 break the CHECK constraint, 2% of the rows,
+            // which only the database can see: each batch of 1000 holds 20 of them
+            SampleData.writeCsv(dir.resolve("input"), "orders.csv", 1, 5000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("input/.done/orders.csv")));
+        }
+
+        assertThat(Databases.count(url(), "postgres", "", "SELECT COUNT(*) FROM orders")).isEqualTo(4900);
+        List<JsonNode> rejected = deadLetters();
+        assertThat(rejected).hasSize(100);
+        assertThat(rejected).allSatisfy(entry -> {
+            assertThat(entry.get("record").asText()).matches("\\d*(13|63),.*");
+            assertThat(entry.get("reason").asText()).startsWith("SQLSTATE 23514");
+        });
+    }
+
+    @Test
+    void aDatabaseOutageMidLoadLosesNothing() throws Exception {
+        Databases.execute(url(), "postgres", "", "ALTER TABLE orders DROP CONSTRAINT orders_quantity_check");
+        try (TcpProxy proxy = new TcpProxy(postgres.getPort())) {
+            Map<String, String> settings = settings("upsert", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres");
+            settings.put("sink.retry.initial-delay", "50");
+            settings.put("sink.retry.max-delay", "500");
+            settings.put("sink.retry.max-attempts", "1000");
+            settings.put("batch.size", "500");
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                SampleData.writeCsv(dir.resolve("input"), "orders.csv", 1, 40_000);
+                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.stats().rowsWritten() > 5_000);
+
+                proxy.cut();
+                Thread.sleep(5_000); // the outage itself
+                assertThat(pipeline.stats().rowsFailed()).isZero();
+                long written = pipeline.stats().rowsWritten();
+                // 4 batches retrying in the writers, 4 queued, 1 waiting to be queued, 1 open
+                assertThat(pipeline.stats().recordsRead() - written).as("the source waits: memory stays bounded")
+                        .isLessThanOrEqualTo((4 + 4 + 2) * 500);
+                assertThat(pipeline.stats().recordsRead()).as("the source is held back").isLessThan(40_000);
+                proxy.restore();
+
+                await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(dir.resolve("input/.done/orders.csv"))
+                        || Files.exists(dir.resolve("input/.error/orders.csv")));
+                assertThat(dir.resolve("input/.done/orders.csv")).exists();
+                assertThat(pipeline.stats().rowsFailed()).isZero();
+            }
+        }
+        assertThat(Databases.count(url(), "postgres", "", "SELECT COUNT(*) FROM orders")).isEqualTo(40_000);
+    }
+
+    private Map<String, String> settings(String mode, String jdbcUrl) {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("sink.jdbc.url", jdbcUrl);
+        settings.put("sink.jdbc.username", "postgres");
+        settings.put("sink.jdbc.init-script", "");
+        settings.put("sink.jdbc.mode", mode);
+        return settings;
+    }
+
+    private List<JsonNode> deadLetters() throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        return Files.readAllLines(dir.resolve("deadletter/rejected.jsonl")).stream().map(line -> {
+            try {
+                return mapper.readTree(line);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private static String url() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+}
