@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.support.GateSink;
@@ -22,10 +21,7 @@ class WritersTest {
 
     @Test
     void fourWritersWriteConcurrentlyAndAFullHandOffMakesTheSourceWait() throws Exception {
-        Map<String, String> settings = RunningPipeline.defaults(dir);
-        settings.put("camel.main.routes-include-pattern", "file:routes/batch-pipeline-template.yaml,classpath:routes/gated-pipeline.yaml");
-        settings.put("gated.source", "file:" + dir.resolve("gated") + "?move=.done&initialDelay=0&delay=50");
-        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+        try (RunningPipeline pipeline = RunningPipeline.start(RunningPipeline.gated(dir))) {
             GateSink sink = pipeline.bean("gateSink", GateSink.class);
             WriterPool writers = pipeline.bean("gatedWriters", WriterPool.class);
             PipelineStats stats = pipeline.stats("gated-pipeline");

@@ -18,9 +18,7 @@ import io.batchpipeline.support.GateSink;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TcpProxy;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,20 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Nothing is lost: sources complete only once written, outages are retried, poison records are isolated. */
 class DeliveryTest {
 
-    private static EmbeddedPostgres postgres;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        postgres.close();
-    }
 
     @BeforeEach
     void createTable() throws Exception {
@@ -52,10 +38,7 @@ class DeliveryTest {
 
     @Test
     void aFileMovesToDoneOnlyOnceAllItsRecordsAreWritten() throws Exception {
-        Map<String, String> settings = RunningPipeline.defaults(dir);
-        settings.put("camel.main.routes-include-pattern", "file:routes/batch-pipeline-template.yaml,classpath:routes/gated-pipeline.yaml");
-        settings.put("gated.source", "file:" + dir.resolve("gated") + "?move=.done&initialDelay=0&delay=50");
-        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+        try (RunningPipeline pipeline = RunningPipeline.start(RunningPipeline.gated(dir))) {
             GateSink sink = pipeline.bean("gateSink", GateSink.class);
             WriterPool writers = pipeline.bean("gatedWriters", WriterPool.class);
             SampleData.writeCsv(dir.resolve("gated"), "orders.csv", 1, 20);
@@ -94,7 +77,7 @@ class DeliveryTest {
     @Test
     void aDatabaseOutageMidLoadLosesNothing() throws Exception {
         Databases.execute(url(), "postgres", "", "ALTER TABLE orders DROP CONSTRAINT orders_quantity_check");
-        try (TcpProxy proxy = new TcpProxy(postgres.getPort())) {
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
             Map<String, String> settings = settings("upsert", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres");
             settings.put("sink.retry.initial-delay", "50");
             settings.put("sink.retry.max-delay", "500");
@@ -144,6 +127,6 @@ class DeliveryTest {
     }
 
     private static String url() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        return TestPostgres.url();
     }
 }

@@ -31,6 +31,8 @@ class ConfigurationTest {
         "sink.jdbc.mode     | merge                              | unknown value 'merge'",
         "sink.jdbc.columns  | id,nope                            | column 'nope' does not exist",
         "sink.jdbc.key-columns | customer                        | no primary key or unique index",
+        "sink.jdbc.table    | orders; DROP TABLE orders          | does not exist",
+        "sink.jdbc.columns  | id) VALUES (1); DROP TABLE orders; -- | does not exist",
     })
     void anInvalidSettingStopsStartupNamingTheKey(String key, String value, String problem) {
         Map<String, String> settings = RunningPipeline.defaults(dir);

@@ -3,7 +3,6 @@ package io.batchpipeline.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -12,9 +11,7 @@ import io.batchpipeline.batching.FlushReason;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,20 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The whole pipeline, file to a real PostgreSQL, in insert and upsert mode. */
 class PostgresPipelineTest {
 
-    private static EmbeddedPostgres postgres;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        postgres.close();
-    }
 
     @BeforeEach
     void dropTable() throws Exception {
@@ -77,7 +62,7 @@ class PostgresPipelineTest {
     }
 
     private static String url() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        return TestPostgres.url();
     }
 
     private static long count(String sql) throws Exception {

