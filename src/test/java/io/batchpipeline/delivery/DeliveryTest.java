@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchpipeline.batching.WriterPool;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.GateSink;
@@ -116,14 +115,7 @@ class DeliveryTest {
     }
 
     private List<JsonNode> deadLetters() throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        return Files.readAllLines(dir.resolve("deadletter/rejected.jsonl")).stream().map(line -> {
-            try {
-                return mapper.readTree(line);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return SampleData.readJsonLines(dir.resolve("deadletter/rejected.jsonl"));
     }
 
     private static String url() {

@@ -3,6 +3,7 @@ package io.batchpipeline.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;
@@ -77,14 +77,7 @@ class BadInputTest {
         assertThat(rejected.get(1).get("reason").asText()).contains("expected a JSON object");
     }
 
-    private List<JsonNode> deadLetters() throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        return Files.readAllLines(dir.resolve("deadletter/rejected.jsonl")).stream().map(line -> {
-            try {
-                return mapper.readTree(line);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+    private List<JsonNode> deadLetters() throws IOException {
+        return SampleData.readJsonLines(dir.resolve("deadletter/rejected.jsonl"));
     }
 }

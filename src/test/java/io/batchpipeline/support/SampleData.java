@@ -6,6 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Deterministic order records in the shape of the bundled {@code orders} table. */
 public final class SampleData {
@@ -46,6 +51,16 @@ public final class SampleData {
         Path temp = Files.createTempFile(folder.getParent(), file.getFileName().toString(), ".tmp");
         Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
         return Files.move(temp, folder.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A JSON-lines file, such as the dead-letter file, one node per line. */
+    public static List<JsonNode> readJsonLines(Path file) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            nodes.add(mapper.readTree(line));
+        }
+        return nodes;
     }
 
     /** Drops text as a file into a watched folder, atomically. */
