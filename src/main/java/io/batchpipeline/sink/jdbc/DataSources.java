@@ -42,6 +42,10 @@ public final class DataSources {
             // one multi-row INSERT per executeBatch instead of one statement per row
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
+        if (url.startsWith("jdbc:mariadb:")) {
+            // the bulk protocol sends a whole executeBatch in one exchange
+            config.addDataSourceProperty("useBulkStmts", "true");
+        }
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
