@@ -6,22 +6,42 @@ import java.util.List;
 import io.batchpipeline.source.SourceRecord;
 
 /**
- * The records collected by the aggregator for one write. {@code deadline} and {@code closedAt} are
- * wall-clock milliseconds: the batch must close by its deadline even when it has not reached its size.
+ * The records collected by the aggregator for one write. {@code id} is the aggregated exchange's id, which
+ * the durable buffer files the batch under. {@code deadline} and {@code closedAt} are wall-clock
+ * milliseconds: the batch must close by its deadline even when it has not reached its size.
  */
 public final class Batch {
 
+    private final String id;
     private final List<SourceRecord> records;
     private final long deadline;
     private volatile long closedAt;
+    private int chunks;
+    private boolean recovered;
 
-    Batch(int expectedSize, long deadline) {
+    Batch(String id, int expectedSize, long deadline) {
+        this.id = id;
         this.records = new ArrayList<>(expectedSize);
         this.deadline = deadline;
     }
 
+    /** A batch read back from the durable buffer after a restart: closed, and due now. */
+    public static Batch recovered(String id, List<SourceRecord> records) {
+        Batch batch = new Batch(id, records.size(), System.currentTimeMillis());
+        batch.records.addAll(records);
+        batch.chunks = 1;
+        batch.recovered = true;
+        batch.close();
+        return batch;
+    }
+
     void addAll(List<SourceRecord> chunk) {
         records.addAll(chunk);
+        chunks++;
+    }
+
+    public String id() {
+        return id;
     }
 
     public List<SourceRecord> records() {
@@ -30,6 +50,16 @@ public final class Batch {
 
     public int size() {
         return records.size();
+    }
+
+    /** How many chunks the batch has taken; the next chunk's position. */
+    public int chunks() {
+        return chunks;
+    }
+
+    /** Read back from the durable buffer rather than filled by the aggregator. */
+    public boolean recovered() {
+        return recovered;
     }
 
     public long deadline() {

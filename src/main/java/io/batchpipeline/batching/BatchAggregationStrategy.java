@@ -20,7 +20,8 @@ import org.apache.camel.Exchange;
  *
  * <p>The batch size and timeout travel on the exchange as properties set by the route template, so one
  * instance serves every pipeline. It keeps each pipeline's open-batch gauge current, which the record
- * reader uses to size chunks so that they fill a batch exactly.
+ * reader uses to size chunks so that they fill a batch exactly. When the pipeline's batches are durable,
+ * each chunk goes to its {@link BatchJournal} before it joins the batch.
  */
 public class BatchAggregationStrategy implements AggregationStrategy {
 
@@ -44,8 +45,12 @@ public class BatchAggregationStrategy implements AggregationStrategy {
         Exchange answer = batchExchange != null ? batchExchange : chunkExchange;
         Batch batch = batchExchange != null ? batchExchange.getMessage().getBody(Batch.class) : null;
         if (batch == null) {
-            batch = new Batch(chunkExchange.getProperty(SIZE_PROPERTY, Integer.class), now + timeout);
+            batch = new Batch(answer.getExchangeId(), chunkExchange.getProperty(SIZE_PROPERTY, Integer.class), now + timeout);
             answer.getMessage().setBody(batch);
+        }
+        BatchJournal journal = BatchJournal.of(chunkExchange);
+        if (journal != null) {
+            journal.append(batch, chunk, chunkExchange);
         }
         batch.addAll(chunk);
         PipelineStats stats = pipelines.of(chunkExchange.getFromRouteId());
@@ -61,7 +66,13 @@ public class BatchAggregationStrategy implements AggregationStrategy {
     public void onCompletion(Exchange exchange) {
         Batch batch = exchange.getMessage().getBody(Batch.class);
         batch.close();
-        pipelines.of(exchange.getFromRouteId()).openBatchRecords(0);
+        BatchJournal journal = BatchJournal.of(exchange);
+        if (journal != null) {
+            journal.closed(batch);
+        }
+        if (!batch.recovered()) { // a recovered batch never was the open one
+            pipelines.of(exchange.getFromRouteId()).openBatchRecords(0);
+        }
     }
 
     /** The completion predicate: the batch holds batch.size records. */

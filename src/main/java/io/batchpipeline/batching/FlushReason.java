@@ -2,12 +2,17 @@ package io.batchpipeline.batching;
 
 import java.util.Locale;
 
-/** Why a batch was closed. */
+/** Why a batch was closed; RECOVERED: read back from the durable buffer after an earlier run or a failed write. */
 public enum FlushReason {
-    SIZE, TIMEOUT, STOP;
+    SIZE, TIMEOUT, STOP, RECOVERED;
+
+    /** Why the batch closed, from the aggregator's {@code CamelAggregatedCompletedBy} value. */
+    public static FlushReason of(Batch batch, String completedBy) {
+        return batch.recovered() ? RECOVERED : fromCompletedBy(completedBy);
+    }
 
     /** Maps the aggregator's {@code CamelAggregatedCompletedBy} value. */
-    public static FlushReason fromCompletedBy(String completedBy) {
+    private static FlushReason fromCompletedBy(String completedBy) {
         if (completedBy == null) {
             return STOP;
         }

@@ -14,6 +14,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.batchpipeline.batching.BatchAggregationStrategy;
 import io.batchpipeline.batching.FlushOnStop;
 import io.batchpipeline.batching.WriterPool;
+import io.batchpipeline.buffer.DurableBatchBuffer;
 import io.batchpipeline.deadletter.DeadLetters;
 import io.batchpipeline.delivery.RetryPolicy;
 import io.batchpipeline.observability.PipelineRegistry;
@@ -27,13 +28,15 @@ import io.batchpipeline.steps.AwaitWrittenStep;
 import io.batchpipeline.steps.WriteBatchStep;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
+import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Validates the configuration and binds, by name, the beans the routes in {@code routes/} refer to:
- * the shared steps of the route template, and the default pipeline's sink ({@code batchSink}) and writer
- * pool ({@code batchWriters}) built from the {@code sink.*} and {@code batch.*} keys.
+ * the shared steps of the route template, and the default pipeline's sink ({@code batchSink}), writer
+ * pool ({@code batchWriters}) and buffer ({@code batchBuffer}) built from the {@code sink.*} and {@code batch.*} keys.
  */
 public class PipelineConfiguration implements CamelConfiguration {
 
@@ -69,7 +72,9 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         registry.bind("batchWriters", new WriterPool("batch-writer", settings.positiveInt("batch.writers"),
                 settings.positiveInt("batch.queue-capacity")));
-        registry.bind("batchSink", defaultSink(context, settings, registry));
+        BatchSink sink = defaultSink(context, settings, registry);
+        registry.bind("batchSink", sink);
+        registry.bind("batchBuffer", defaultBuffer(context, settings, sink, reader, retry));
 
         context.getManagementStrategy().addEventNotifier(new FlushOnStop(context));
         context.getManagementStrategy().addEventNotifier(new RunSummary(stats));
@@ -86,16 +91,9 @@ public class PipelineConfiguration implements CamelConfiguration {
             sink.init();
             return sink;
         }
-        HikariDataSource dataSource = DataSources.create(settings.text("sink.jdbc.url"), settings.optional("sink.jdbc.username"),
-                settings.optional("sink.jdbc.password"), settings.positiveInt("sink.jdbc.pool-size"));
+        HikariDataSource dataSource = openPool(context, settings, "sink.jdbc.url", "sink.jdbc.username", "sink.jdbc.password",
+                settings.positiveInt("sink.jdbc.pool-size"));
         registry.bind("dataSource", dataSource);
-        // closed after the routes have stopped, that is after the last batch is committed
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                dataSource.close();
-            }
-        }, true, true);
         runInitScript(dataSource, settings.optional("sink.jdbc.init-script"));
         JdbcBatchSink sink = new JdbcBatchSink();
         sink.setDataSource(dataSource);
@@ -107,6 +105,58 @@ public class PipelineConfiguration implements CamelConfiguration {
         sink.setCopy(settings.bool("sink.jdbc.copy"));
         sink.init();
         return sink;
+    }
+
+    /**
+     * The default pipeline's aggregation repository: in memory, or with {@code batch.durable=true} a table in the
+     * sink's database (so a batch leaves the buffer in the transaction that writes it), or in the database
+     * at {@code batch.durable.jdbc-url}.
+     */
+    private static AggregationRepository defaultBuffer(CamelContext context, Settings settings, BatchSink sink, RecordReader reader,
+            RetryPolicy retry) throws Exception {
+        if (!settings.bool("batch.durable")) {
+            return new MemoryAggregationRepository();
+        }
+        String url = settings.optional("batch.durable.jdbc-url");
+        int writers = settings.positiveInt("batch.writers");
+        DataSource dataSource;
+        if (url.isEmpty() && sink instanceof JdbcBatchSink jdbc) {
+            if (settings.positiveInt("sink.jdbc.pool-size") <= writers) {
+                throw new InvalidSettingException("sink.jdbc.pool-size", "must be more than batch.writers (" + writers
+                        + ") with batch.durable=true: the source appends to the buffer on a connection of its own");
+            }
+            dataSource = jdbc.dataSource();
+        } else {
+            if (url.isEmpty()) {
+                throw new InvalidSettingException("batch.durable.jdbc-url", "is not set: the " + settings.optional("sink.type")
+                        + " sink has no database to keep the durable buffer in; name one (e.g. jdbc:h2:file:./data/buffer/batch-buffer)");
+            }
+            // the source appends, each writer releases its batch, the recover task reads
+            dataSource = openPool(context, settings, "batch.durable.jdbc-url", "batch.durable.jdbc-username",
+                    "batch.durable.jdbc-password", writers + 2);
+        }
+        DurableBatchBuffer buffer = new DurableBatchBuffer("default-pipeline", dataSource, reader, retry);
+        buffer.setRecoveryInterval(settings.positiveLong("batch.durable.recovery-interval"));
+        try {
+            buffer.init();
+        } catch (SQLException e) {
+            throw new InvalidSettingException("batch.durable", "cannot create the buffer table: " + e.getMessage(), e);
+        }
+        return buffer;
+    }
+
+    /** A connection pool, closed after the routes have stopped, that is after the last batch is committed. */
+    private static HikariDataSource openPool(CamelContext context, Settings settings, String urlKey, String userKey, String passwordKey,
+            int size) throws Exception {
+        HikariDataSource dataSource = DataSources.create(urlKey, settings.text(urlKey), settings.optional(userKey),
+                settings.optional(passwordKey), size);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSource.close();
+            }
+        }, true, true);
+        return dataSource;
     }
 
     /** Runs the optional schema script: statements separated by a semicolon at the end of a line. */

@@ -5,6 +5,7 @@ import java.util.List;
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.deadletter.Errors;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.sink.SameTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,9 @@ import org.slf4j.LoggerFactory;
  * records are isolated and the good ones written; what cannot be written goes to the rejector, with the
  * SQLSTATE and message. An interrupted retry (a forced stop) gives up without rejecting anything: the
  * records stay unsettled and their source is read again at the next start.
+ *
+ * <p>A batch from the durable buffer is never given up: when it cannot be written for a reason other than
+ * its data, the write fails, the batch stays in the buffer, and the aggregator's recovery tries it again.
  */
 public final class ResilientWrite {
 
@@ -33,12 +37,23 @@ public final class ResilientWrite {
         this.retry = retry;
     }
 
-    /** Returns how many rows were written; every other row was given to the rejector. */
-    public int write(List<Row> rows, Rejector rejector) throws InterruptedException {
+    /**
+     * Returns how many rows were written; every other row was given to the rejector.
+     *
+     * @param release the durable buffer's release of this batch, run in the transaction that writes the whole
+     *                batch; null when the batch is not durable
+     * @throws Exception when a durable batch cannot be written now and stays in the buffer
+     */
+    public int write(List<Row> rows, Rejector rejector, SameTransaction release) throws Exception {
         if (rows.isEmpty()) {
             return 0;
         }
-        Exception failure = attempt(rows);
+        return write(rows, rejector, release, release != null);
+    }
+
+    private int write(List<Row> rows, Rejector rejector, SameTransaction release, boolean durable) throws Exception {
+        String what = "Write of " + rows.size() + " rows to " + sink.describe();
+        Exception failure = retry.run(what, LOG, () -> sink.write(rows, release));
         if (failure == null) {
             return rows.size();
         }
@@ -47,37 +62,17 @@ public final class ResilientWrite {
                 rejector.reject(rows.get(0), Errors.describe(failure));
                 return 0;
             }
+            // the halves are written without the release: the buffer lets the batch go once all of it is settled
             int half = rows.size() / 2;
-            return write(rows.subList(0, half), rejector) + write(rows.subList(half, rows.size()), rejector);
+            return write(rows.subList(0, half), rejector, null, durable) + write(rows.subList(half, rows.size()), rejector, null, durable);
+        }
+        if (durable) {
+            LOG.error("{} failed; the batch stays in the durable buffer and is tried again: {}", what, Errors.describe(failure));
+            throw failure;
         }
         String reason = "batch of " + rows.size() + " rows failed: " + Errors.describe(failure);
-        LOG.error("Write of {} rows to {} failed for good; they go to the dead-letter endpoint: {}", rows.size(), sink.describe(),
-                Errors.describe(failure), failure);
+        LOG.error("{} failed for good; they go to the dead-letter endpoint: {}", what, Errors.describe(failure), failure);
         rows.forEach(row -> rejector.reject(row, reason));
         return 0;
-    }
-
-    /** Writes, retrying transient failures; returns null on success, or the failure that ended the attempts. */
-    private Exception attempt(List<Row> rows) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                sink.write(rows);
-                if (attempt > 1) {
-                    LOG.info("Write to {} succeeded on attempt {}", sink.describe(), attempt);
-                }
-                return null;
-            } catch (Exception e) {
-                if (e instanceof InterruptedException interrupted) {
-                    throw interrupted;
-                }
-                if (FailureKind.of(e) != FailureKind.TRANSIENT || attempt >= retry.maxAttempts()) {
-                    return e;
-                }
-                long delay = retry.delayBeforeRetry(attempt);
-                LOG.warn("Write of {} rows to {} failed (attempt {} of {}), retrying in {} ms: {}", rows.size(), sink.describe(),
-                        attempt, retry.maxAttempts(), delay, Errors.describe(e));
-                Thread.sleep(delay);
-            }
-        }
     }
 }

@@ -103,10 +103,11 @@ public final class PipelineStats {
     public String summary() {
         String lateness = timeoutLateness.count() == 0 ? "" : String.format(", timeout batches closed p50 %d ms / p99 %d ms after their deadline",
                 timeoutLateness.percentile(0.5), timeoutLateness.percentile(0.99));
-        return String.format("pipeline %s: %d records read, %d rows written in %d batches (size %d, timeout %d, stop %d), "
+        long batches = batchesByReason.values().stream().mapToLong(LongAdder::sum).sum();
+        return String.format("pipeline %s: %d records read, %d rows written in %d batches (size %d, timeout %d, stop %d, recovered %d), "
                         + "%d records rejected, %d rows in failed batches, %.0f rows/s%s",
-                pipeline, recordsRead(), rowsWritten(), batches(FlushReason.SIZE) + batches(FlushReason.TIMEOUT) + batches(FlushReason.STOP),
-                batches(FlushReason.SIZE), batches(FlushReason.TIMEOUT), batches(FlushReason.STOP),
+                pipeline, recordsRead(), rowsWritten(), batches,
+                batches(FlushReason.SIZE), batches(FlushReason.TIMEOUT), batches(FlushReason.STOP), batches(FlushReason.RECOVERED),
                 recordsRejected(), rowsFailed(), rowsPerSecond(), lateness);
     }
 }

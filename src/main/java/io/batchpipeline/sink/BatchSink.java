@@ -23,6 +23,14 @@ public interface BatchSink {
     /** Writes every row, all or nothing. */
     void write(List<Row> rows) throws Exception;
 
+    /**
+     * Writes every row, all or nothing, and runs {@code alongside} in the same transaction when the sink writes to
+     * its database. A sink that cannot (a file) just writes; the durable buffer then releases the batch after.
+     */
+    default void write(List<Row> rows, SameTransaction alongside) throws Exception {
+        write(rows);
+    }
+
     /** A short description for logs, without credentials. */
     String describe();
 }

@@ -27,6 +27,29 @@ final class CsvRecordFormat implements RecordFormat {
         this.header = header;
     }
 
+    /** The format of records under the given header line, fields separated by {@code delimiter}. */
+    static CsvRecordFormat withHeader(CSVFormat format, String headerLine) {
+        String line = headerLine.startsWith("\uFEFF") ? headerLine.substring(1) : headerLine;
+        return new CsvRecordFormat(format, values(format, line).stream().map(String::trim).toList());
+    }
+
+    static CSVFormat csv(char delimiter) {
+        return CSVFormat.RFC4180.builder().setDelimiter(delimiter).get();
+    }
+
+    /** "csv", the delimiter, then the header as a CSV line. */
+    @Override
+    public String spec() {
+        return SPEC_PREFIX + format.getDelimiterString() + format.format(header.toArray());
+    }
+
+    static final String SPEC_PREFIX = "csv";
+
+    /** Rebuilds a format from its {@link #spec()}. */
+    static CsvRecordFormat ofSpec(String spec) {
+        return withHeader(csv(spec.charAt(SPEC_PREFIX.length())), spec.substring(SPEC_PREFIX.length() + 1));
+    }
+
     @Override
     public ParsedRecord parse(String raw) {
         return fields(values(format, raw));

@@ -1,7 +1,6 @@
 package io.batchpipeline.source;
 
 import java.io.BufferedReader;
-import java.util.List;
 
 import io.batchpipeline.delivery.SourceReceipt;
 import org.apache.commons.csv.CSVFormat;
@@ -22,7 +21,7 @@ final class CsvRecordIterator extends LineRecordIterator {
 
     CsvRecordIterator(String source, BufferedReader reader, SourceReceipt receipt, char delimiter, int maxLinesPerRecord) {
         super(source, reader, receipt);
-        this.format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).get();
+        this.format = CsvRecordFormat.csv(delimiter);
         this.quote = format.getQuoteCharacter();
         this.maxLinesPerRecord = maxLinesPerRecord;
     }
@@ -49,9 +48,7 @@ final class CsvRecordIterator extends LineRecordIterator {
         if (text == null) {
             return false;
         }
-        String header = text.startsWith("\uFEFF") ? text.substring(1) : text;
-        List<String> names = CsvRecordFormat.values(format, header).stream().map(String::trim).toList();
-        recordFormat = new CsvRecordFormat(format, names);
+        recordFormat = CsvRecordFormat.withHeader(format, text);
         return true;
     }
 

@@ -19,6 +19,13 @@ final class JsonRecordFormat implements RecordFormat {
         this.mapper = mapper;
     }
 
+    static final String SPEC = "jsonl";
+
+    @Override
+    public String spec() {
+        return SPEC;
+    }
+
     @Override
     public ParsedRecord parse(String raw) {
         JsonNode node;

@@ -71,6 +71,13 @@ abstract class LineRecordIterator implements Iterator<SourceRecord>, Closeable {
         return record;
     }
 
+    /** Skips every record that starts on or before {@code line}: they were read, and stored, by an earlier run. */
+    void skipThrough(long line) {
+        while (hasNext() && next.line() <= line) {
+            next = null;
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -10,6 +10,14 @@ public interface RecordFormat {
     ParsedRecord parse(String raw);
 
     /**
+     * A text that {@link RecordReader#formatOf(String)} turns back into this format, so that records kept in
+     * the durable buffer can be parsed after a restart.
+     */
+    default String spec() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot be restored from the durable buffer");
+    }
+
+    /**
      * Parses {@code records[from, to)}, which all have this format, into {@code results}: for each record its
      * {@link ParsedRecord}, or the {@link MalformedRecordException} that says why it cannot be parsed. A format may do this
      * faster than one record at a time.

@@ -10,16 +10,21 @@ import java.util.List;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchpipeline.batching.BatchAggregationStrategy;
+import io.batchpipeline.batching.BatchJournal;
 import io.batchpipeline.delivery.SourceReceipt;
 import io.batchpipeline.observability.PipelineRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a message body (a whole file, or one bus message) into a lazy stream of record chunks. The route's
  * split EIP iterates it in streaming mode, so a large file is read a chunk at a time.
  */
 public class RecordReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordReader.class);
 
     /** Exchange property naming the body's format: csv or jsonl. Set by the route template. */
     public static final String FORMAT_PROPERTY = "pipelineSourceFormat";
@@ -46,9 +51,26 @@ public class RecordReader {
             case CSV -> new CsvRecordIterator(source, reader, receipt, csvDelimiter, csvMaxLinesPerRecord);
             case JSONL -> new JsonLinesRecordIterator(source, reader, receipt, json);
         };
+        BatchJournal journal = BatchJournal.of(exchange);
+        long stored = journal != null ? journal.storedThrough(exchange) : 0;
+        if (stored > 0) {
+            records.skipThrough(stored);
+            LOG.info("{}: records up to line {} were stored by an earlier run; reading on from there", source, stored);
+        }
         int batchSize = exchange.getProperty(BatchAggregationStrategy.SIZE_PROPERTY, Integer.class);
         var stats = pipelines.of(exchange.getFromRouteId());
         return new ChunkIterator(records, () -> batchSize - stats.openBatchRecords(), receipt);
+    }
+
+    /** The record format a {@link RecordFormat#spec()} describes. */
+    public RecordFormat formatOf(String spec) {
+        if (spec.equals(JsonRecordFormat.SPEC)) {
+            return json;
+        }
+        if (spec.startsWith(CsvRecordFormat.SPEC_PREFIX)) {
+            return CsvRecordFormat.ofSpec(spec);
+        }
+        throw new IllegalArgumentException("unknown record format '" + spec + "'");
     }
 
     private static String sourceName(Exchange exchange) {

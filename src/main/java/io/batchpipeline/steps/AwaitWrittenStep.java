@@ -1,11 +1,13 @@
 package io.batchpipeline.steps;
 
+import io.batchpipeline.batching.BatchJournal;
 import io.batchpipeline.delivery.SourceReceipt;
 import io.batchpipeline.source.RecordReader;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFileEndpoint;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * records are written or dead-lettered; after a crash the file is still in the input folder and is read
  * again. Asynchronous, so no thread is held while the file's last batch waits to close.
  *
- * <p>Other sources complete at once: a synchronous caller (direct, or a bus consumer without async
- * acknowledgement) would otherwise wait for its record's batch to close, one record per batch.
+ * <p>With a durable buffer every source completes at once: its records are stored in the buffer already,
+ * which writes them after a crash. Without one, sources other than files complete at once too: a synchronous
+ * caller (direct, or a bus consumer without async acknowledgement) would otherwise wait for its record's
+ * batch to close, one record per batch.
  */
 public class AwaitWrittenStep extends AsyncProcessorSupport {
 
@@ -24,7 +28,16 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         SourceReceipt receipt = exchange.getProperty(RecordReader.RECEIPT_PROPERTY, SourceReceipt.class);
-        if (receipt == null || !(exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>)) {
+        BatchJournal journal = BatchJournal.of(exchange);
+        if (journal != null) {
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onComplete(Exchange done) {
+                    journal.sourceDone(done);
+                }
+            });
+        }
+        if (receipt == null || !(exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>) || journal != null) {
             callback.done(true);
             return true;
         }

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.batchpipeline.batching.Batch;
+import io.batchpipeline.batching.BatchJournal;
 import io.batchpipeline.batching.FlushReason;
 import io.batchpipeline.batching.Row;
+import io.batchpipeline.buffer.DurableBatchBuffer;
 import io.batchpipeline.deadletter.DeadLetters;
 import io.batchpipeline.delivery.ResilientWrite;
 import io.batchpipeline.delivery.RetryPolicy;
@@ -13,6 +15,7 @@ import io.batchpipeline.delivery.SourceReceipt;
 import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.sink.SameTransaction;
 import io.batchpipeline.source.MalformedRecordException;
 import io.batchpipeline.source.ParsedRecord;
 import io.batchpipeline.source.RecordFormat;
@@ -28,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * that do not convert to the dead-letter endpoint, writes the rest (retrying and isolating bad records, see
  * {@link ResilientWrite}), records why the batch closed, and then tells each record's source receipt that the
  * record is settled. Converting here rather than on the source thread spreads the work over the writers.
+ * A batch from the durable buffer leaves it in the transaction that writes it, when the sink is its database.
  */
 public class WriteBatchStep extends PipelineStep implements Processor {
 
@@ -43,9 +47,9 @@ public class WriteBatchStep extends PipelineStep implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws InterruptedException {
+    public void process(Exchange exchange) throws Exception {
         Batch batch = exchange.getMessage().getBody(Batch.class);
-        FlushReason reason = FlushReason.fromCompletedBy(exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
+        FlushReason reason = FlushReason.of(batch, exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
         BatchSink sink = sink(exchange);
         PipelineStats stats = stats(exchange);
         String deadLetterUri = deadLetterUri(exchange);
@@ -66,13 +70,14 @@ public class WriteBatchStep extends PipelineStep implements Processor {
             }
         }
         List<Exception> writeFailures = new ArrayList<>(1);
+        SameTransaction release = BatchJournal.of(exchange) instanceof DurableBatchBuffer buffer ? buffer.release(batch) : null;
         int written = new ResilientWrite(sink, retry).write(rows, (row, why) -> {
             stats.batchFailed(1);
             Exception failed = reject(deadLetterUri, pipeline, row.origin(), why, null);
             if (failed != null) {
                 writeFailures.add(failed);
             }
-        });
+        }, release);
         stats.batchWritten(reason, written, batch.closedAt() - batch.deadline());
         LOG.debug("Wrote {} of {} records (closed by {})", written, records.size(), reason.label());
         settle(records, deadLetterFailure != null ? deadLetterFailure : writeFailures.isEmpty() ? null : writeFailures.get(0));

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,9 @@ public final class Benchmark {
     private static final Pattern SUMMARY_RATE = Pattern.compile("Summary: pipeline default-pipeline: .* ([0-9]+) rows/s");
     private static final String PSQL_COPY = "(a) COPY limit: psql \\copy";
     private static final String JDBC_COPY = "(a) COPY limit: pgjdbc CopyManager, one stream";
+    private static final String INSERT = "(c) this pipeline, insert (COPY)";
+    private static final String INSERT_DURABLE = "(c) this pipeline, insert (COPY), durable buffer";
+    private static final String DURABLE = "-Dbatch.durable=true";
     private static final String STOCK = "(b) stock Camel: csv split, aggregate(1000, 1 s), seda x4, camel-sql batch=true";
 
     record Sample(double rowsPerSecond, double cpuSeconds, long peakHeapMb, long peakRssMb) {
@@ -66,19 +70,22 @@ public final class Benchmark {
         for (int run = 1; run <= options.runs; run++) {
             System.out.printf("Run %d of %d%n", run, options.runs);
             if (psql) {
-                record(PSQL_COPY, "clock_timestamp() column", psqlCopy(data));
+                measure(PSQL_COPY, "clock_timestamp() column", () -> psqlCopy(data));
             }
-            record(JDBC_COPY, "clock_timestamp() column", childJvm("copy", CopyFile.class, data.toString(), db.url, db.user, db.password));
+            measure(JDBC_COPY, "clock_timestamp() column", () -> childJvm("copy", CopyFile.class, data.toString(), db.url, db.user, db.password));
             if (!options.skipStock) {
-                record(STOCK, "clock_timestamp() column", childJvm("stock", StockCamelRoute.class, freshInput("stock").toString(),
+                measure(STOCK, "clock_timestamp() column", () -> childJvm("stock", StockCamelRoute.class, freshInput("stock").toString(),
                         db.url, db.user, db.password, Long.toString(options.rows)));
             }
-            record("(c) this pipeline, insert (COPY)", "clock_timestamp() column", pipeline("insert", "jdbc", true));
-            record("(d) this pipeline, upsert into an empty table", "clock_timestamp() column", pipeline("upsert", "jdbc", true));
-            record("(d) this pipeline, upsert over existing rows", "pipeline's own counters", pipeline("upsert", "jdbc", false));
-            record("(e) this pipeline, file sink (CSV files)", "pipeline's own counters", pipeline("insert", "file", true));
+            measure(INSERT, "clock_timestamp() column", () -> pipeline("insert", "jdbc", true));
+            measure(INSERT_DURABLE, "clock_timestamp() column", () -> pipeline("insert", "jdbc", true, DURABLE));
+            measure("(d) this pipeline, upsert into an empty table", "clock_timestamp() column", () -> pipeline("upsert", "jdbc", true));
+            measure("(d) this pipeline, upsert into an empty table, durable buffer", "clock_timestamp() column",
+                    () -> pipeline("upsert", "jdbc", true, DURABLE));
+            measure("(d) this pipeline, upsert over existing rows", "pipeline's own counters", () -> pipeline("upsert", "jdbc", false));
+            measure("(e) this pipeline, file sink (CSV files)", "pipeline's own counters", () -> pipeline("insert", "file", true));
         }
-        long[] lateness = lateness();
+        long[] lateness = options.only().isEmpty() ? lateness() : null;
         String report = report(lateness);
         System.out.println(report);
         Files.writeString(out.resolve("report.md"), report);
@@ -86,6 +93,13 @@ public final class Benchmark {
             String heap = heapReport(flatHeap());
             System.out.println(heap);
             Files.writeString(out.resolve("report.md"), report + heap);
+        }
+    }
+
+    /** Runs one path, unless --only names others. */
+    private void measure(String name, String method, Callable<Sample> run) throws Exception {
+        if (options.only().isEmpty() || options.only().stream().anyMatch(name::startsWith)) {
+            record(name, method, run.call());
         }
     }
 
@@ -112,12 +126,12 @@ public final class Benchmark {
         return fromTable(ProcessProbe.run(command, Map.of(), gcLog, out.resolve(name + ".log"), 3600), options.rows);
     }
 
-    /** The real jar, run once over the data file with its default settings, as the README runs it. */
-    private Sample pipeline(String mode, String sinkType, boolean emptyTable) throws Exception {
+    /** The real jar, run once over the data file with its default settings (plus {@code settings}), as the README runs it. */
+    private Sample pipeline(String mode, String sinkType, boolean emptyTable, String... settings) throws Exception {
         if (emptyTable) {
             db.recreateTable();
         }
-        ProcessProbe.Result result = runJar(mode, sinkType, options.rows, data, List.of());
+        ProcessProbe.Result result = runJar(mode, sinkType, options.rows, data, List.of(settings));
         if (sinkType.equals("jdbc") && emptyTable) {
             return fromTable(result, options.rows);
         }
@@ -239,6 +253,13 @@ public final class Benchmark {
                     min(s), max(s), rate / limit, rate / stock, median(s, Sample::cpuSeconds),
                     heapMb < 0 ? "n/a" : heapMb + " MB", (long) median(s, x -> x.peakRssMb), timedBy.get(e.getKey())));
         }
+        if (samples.containsKey(INSERT) && samples.containsKey(INSERT_DURABLE)) {
+            r.append(String.format("%nDurable buffer (batch.durable=true): insert runs at %.2f× the rate without it.%n",
+                    median(samples.get(INSERT_DURABLE), Sample::rowsPerSecond) / median(samples.get(INSERT), Sample::rowsPerSecond)));
+        }
+        if (lateness == null) {
+            return r.toString();
+        }
         r.append(String.format("%nTimeout-flush lateness, batch.timeout=200 ms, one record every 5 ms for %d s: %d batches, "
                 + "closed after their deadline by p50 %d ms, p99 %d ms, max %d ms.%n", options.latenessSeconds, lateness[0], lateness[1], lateness[2], lateness[3]));
         return r.toString();
@@ -309,7 +330,8 @@ public final class Benchmark {
     }
 
     /** Command-line options; see bench/run. */
-    record Options(long rows, int runs, String jdbcUrl, String user, String password, long heapRows, boolean skipStock, int latenessSeconds) {
+    record Options(long rows, int runs, String jdbcUrl, String user, String password, long heapRows, boolean skipStock, int latenessSeconds,
+                   List<String> only) {
         static Options parse(String[] args) {
             Map<String, String> o = new LinkedHashMap<>();
             for (String arg : args) {
@@ -319,7 +341,8 @@ public final class Benchmark {
             return new Options(Long.parseLong(o.getOrDefault("rows", "1000000")), Integer.parseInt(o.getOrDefault("runs", "3")),
                     o.getOrDefault("jdbc-url", ""), o.getOrDefault("user", "postgres"), o.getOrDefault("password", ""),
                     Long.parseLong(o.getOrDefault("heap-rows", "0")), Boolean.parseBoolean(o.getOrDefault("skip-stock", "false")),
-                    Integer.parseInt(o.getOrDefault("lateness-seconds", "60")));
+                    Integer.parseInt(o.getOrDefault("lateness-seconds", "60")),
+                    o.containsKey("only") ? List.of(o.get("only").split(",")) : List.of());
         }
     }
 }

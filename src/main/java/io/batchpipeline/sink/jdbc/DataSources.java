@@ -1,5 +1,7 @@
 package io.batchpipeline.sink.jdbc;
 
+import java.util.regex.Pattern;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
@@ -23,12 +25,21 @@ public final class DataSources {
         return url;
     }
 
+    /** A pool for the sink's database, named by the {@code sink.jdbc.*} keys in errors. */
     public static HikariDataSource create(String url, String username, String password, int poolSize) {
+        return create("sink.jdbc.url", url, username, password, poolSize);
+    }
+
+    /**
+     * A pool for the database at {@code url}, which the setting {@code urlKey} gave; errors name that setting
+     * and never show a password the URL may carry.
+     */
+    public static HikariDataSource create(String urlKey, String url, String username, String password, int poolSize) {
         if (url == null || !url.startsWith("jdbc:")) {
-            throw new InvalidSettingException("sink.jdbc.url", "'" + url + "' is not a JDBC URL (jdbc:h2:..., jdbc:postgresql://..., jdbc:mariadb://...)");
+            throw new InvalidSettingException(urlKey, "'" + redact(url) + "' is not a JDBC URL (jdbc:h2:..., jdbc:postgresql://..., jdbc:mariadb://...)");
         }
         HikariConfig config = new HikariConfig();
-        config.setPoolName("batch-pipeline-jdbc");
+        config.setPoolName("pool for " + urlKey);
         config.setJdbcUrl(withoutH2CloseOnExit(url));
         config.setUsername(username);
         config.setPassword(password);
@@ -50,10 +61,21 @@ public final class DataSources {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new InvalidSettingException("sink.jdbc.url", "cannot connect to " + url + ": " + cause.getMessage()
-                    + " (check the URL, sink.jdbc.username and sink.jdbc.password, and that the database is running)", e);
+            throw new InvalidSettingException(urlKey, "cannot connect to " + redact(url) + ": " + redact(cause.getMessage())
+                    + " (check the URL, the user name and password, and that the database is running)", e);
         } catch (RuntimeException e) {
-            throw new InvalidSettingException("sink.jdbc.url", "cannot open a pool for " + url + ": " + e.getMessage(), e);
+            throw new InvalidSettingException(urlKey, "cannot open a pool for " + redact(url) + ": " + redact(e.getMessage()), e);
         }
     }
+
+    /** Passwords a JDBC URL may carry (password=..., user:password@host), masked for messages and logs. */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        return PASSWORD_PARAMETER.matcher(USER_INFO.matcher(text).replaceAll("$1******@")).replaceAll("$1******");
+    }
+
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|pwd)=)[^&;\\s]*");
+    private static final Pattern USER_INFO = Pattern.compile("(//[^/:@\\s]+:)[^@/\\s]*@");
 }

@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import io.batchpipeline.batching.Row;
 import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.sink.SameTransaction;
 import io.batchpipeline.source.ParsedRecord;
 import io.batchpipeline.source.SourceRecord;
 import io.batchpipeline.transform.FieldMap;
@@ -181,6 +182,11 @@ public class JdbcBatchSink implements BatchSink {
 
     @Override
     public void write(List<Row> rows) throws SQLException {
+        write(rows, null);
+    }
+
+    @Override
+    public void write(List<Row> rows, SameTransaction alongside) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
@@ -190,6 +196,11 @@ public class JdbcBatchSink implements BatchSink {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                if (alongside != null && alongside.dataSource() == dataSource && !alongside.run(connection)) {
+                    LOG.info("A batch of {} rows was already written by an earlier attempt; not writing it again", rows.size());
+                    connection.rollback();
+                    return;
+                }
                 writer.write(connection, written, indexes, distinct);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -248,6 +259,10 @@ public class JdbcBatchSink implements BatchSink {
     @Override
     public String describe() {
         return "table " + table;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
     }
 
     public void setDataSource(DataSource dataSource) {

@@ -56,7 +56,7 @@ public enum SqlDialect {
     }
 
     /** Recognises the database from {@code DatabaseMetaData.getDatabaseProductName()}. */
-    static SqlDialect fromProductName(String product) {
+    public static SqlDialect fromProductName(String product) {
         String p = product.toLowerCase(Locale.ROOT);
         if (p.contains("h2")) {
             return H2;

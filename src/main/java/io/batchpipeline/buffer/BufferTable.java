@@ -1,0 +1,164 @@
+package io.batchpipeline.buffer;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.batchpipeline.sink.jdbc.SqlDialect;
+
+/**
+ * The buffer's tables. {@code batch_pipeline_buffer} holds one row per chunk, keyed by pipeline, batch and the
+ * chunk's position in the batch: appending a chunk is one INSERT, releasing a batch one DELETE on the key's
+ * prefix. Nothing is ever rewritten, unlike Camel's JdbcAggregationRepository, which rewrites the whole group
+ * on every add. {@code batch_pipeline_sources} holds, per file being read, the last line stored.
+ */
+final class BufferTable {
+
+    static final String NAME = "batch_pipeline_buffer";
+
+    /** A chunk as stored: the records' source and format spec, the pipeline's exchange properties (first chunk only), the records. */
+    record StoredChunk(String source, String format, String properties, byte[] records) {
+    }
+
+    private BufferTable() {
+    }
+
+    static void create(Connection connection) throws SQLException {
+        SqlDialect dialect = SqlDialect.fromProductName(connection.getMetaData().getDatabaseProductName());
+        String text = switch (dialect) {
+            case H2 -> "VARCHAR";
+            case POSTGRESQL -> "TEXT";
+            case MARIADB -> "LONGTEXT";
+        };
+        String binary = switch (dialect) {
+            case H2 -> "VARBINARY";
+            case POSTGRESQL -> "BYTEA";
+            case MARIADB -> "LONGBLOB";
+        };
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS " + NAME + " ("
+                    + "pipeline VARCHAR(200) NOT NULL, batch_id VARCHAR(100) NOT NULL, chunk INTEGER NOT NULL, "
+                    + "source " + text + " NOT NULL, record_format " + text + " NOT NULL, properties " + text + ", "
+                    + "records " + binary + " NOT NULL, buffered_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, "
+                    + "PRIMARY KEY (pipeline, batch_id, chunk))");
+            statement.execute("CREATE TABLE IF NOT EXISTS " + SOURCES + " ("
+                    + "pipeline VARCHAR(200) NOT NULL, source_key CHAR(64) NOT NULL, source " + text + " NOT NULL, "
+                    + "stored_through BIGINT NOT NULL, PRIMARY KEY (pipeline, source_key))");
+        }
+    }
+
+    /** How far each file being read is stored: the last line of its last stored chunk. */
+    static final String SOURCES = "batch_pipeline_sources";
+
+    static long storedThrough(Connection connection, String pipeline, String sourceKey) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT stored_through FROM " + SOURCES
+                + " WHERE pipeline = ? AND source_key = ?")) {
+            select.setString(1, pipeline);
+            select.setString(2, sourceKey);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** Moves the file's mark; one thread reads a file, so update-else-insert cannot race. */
+    static void storeThrough(Connection connection, String pipeline, String sourceKey, String source, long line) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + SOURCES + " SET stored_through = ?"
+                + " WHERE pipeline = ? AND source_key = ?")) {
+            update.setLong(1, line);
+            update.setString(2, pipeline);
+            update.setString(3, sourceKey);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + SOURCES
+                + " (pipeline, source_key, source, stored_through) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, pipeline);
+            insert.setString(2, sourceKey);
+            insert.setString(3, source);
+            insert.setLong(4, line);
+            insert.executeUpdate();
+        }
+    }
+
+    static void forgetSource(Connection connection, String pipeline, String sourceKey) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + SOURCES + " WHERE pipeline = ? AND source_key = ?")) {
+            delete.setString(1, pipeline);
+            delete.setString(2, sourceKey);
+            delete.executeUpdate();
+        }
+    }
+
+    static void insert(Connection connection, String pipeline, String batchId, int chunk, StoredChunk stored) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + NAME
+                + " (pipeline, batch_id, chunk, source, record_format, properties, records) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, pipeline);
+            insert.setString(2, batchId);
+            insert.setInt(3, chunk);
+            insert.setString(4, stored.source());
+            insert.setString(5, stored.format());
+            insert.setString(6, stored.properties());
+            insert.setBytes(7, stored.records());
+            insert.executeUpdate();
+        }
+    }
+
+    /** Whether the chunk is stored. */
+    static boolean holds(Connection connection, String pipeline, String batchId, int chunk) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM " + NAME
+                + " WHERE pipeline = ? AND batch_id = ? AND chunk = ?")) {
+            select.setString(1, pipeline);
+            select.setString(2, batchId);
+            select.setInt(3, chunk);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** The batches the pipeline has in the buffer, oldest first. */
+    static Set<String> batchIds(Connection connection, String pipeline) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT batch_id, MIN(buffered_at) FROM " + NAME
+                + " WHERE pipeline = ? GROUP BY batch_id ORDER BY 2, 1")) {
+            select.setString(1, pipeline);
+            Set<String> ids = new LinkedHashSet<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    static List<StoredChunk> chunks(Connection connection, String pipeline, String batchId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT source, record_format, properties, records FROM " + NAME
+                + " WHERE pipeline = ? AND batch_id = ? ORDER BY chunk")) {
+            select.setString(1, pipeline);
+            select.setString(2, batchId);
+            List<StoredChunk> chunks = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    chunks.add(new StoredChunk(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4)));
+                }
+            }
+            return chunks;
+        }
+    }
+
+    /** Deletes the batch's chunks; returns how many there were. */
+    static int delete(Connection connection, String pipeline, String batchId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + NAME + " WHERE pipeline = ? AND batch_id = ?")) {
+            delete.setString(1, pipeline);
+            delete.setString(2, batchId);
+            return delete.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.batchpipeline.buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.batchpipeline.batching.Batch;
+import io.batchpipeline.batching.BatchAggregationStrategy;
+import io.batchpipeline.batching.BatchJournal;
+import io.batchpipeline.batching.Row;
+import io.batchpipeline.delivery.RetryPolicy;
+import io.batchpipeline.observability.PipelineRegistry;
+import io.batchpipeline.sink.jdbc.DataSources;
+import io.batchpipeline.sink.jdbc.JdbcBatchSink;
+import io.batchpipeline.source.RecordFormat;
+import io.batchpipeline.source.RecordReader;
+import io.batchpipeline.source.SourceRecord;
+import io.batchpipeline.support.Databases;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The durable buffer against a real (H2) database, driven through the aggregation strategy as the aggregator
+ * drives it: chunks are stored as they join a batch, a batch is recoverable only once it is closed, comes
+ * back exactly as it was read, and leaves the buffer in the transaction that writes it.
+ */
+class DurableBatchBufferTest {
+
+    private static final String URL = "jdbc:h2:mem:durable-buffer-test;DB_CLOSE_DELAY=-1";
+
+    private final CamelContext context = new DefaultCamelContext();
+    private final RecordReader reader = new RecordReader(new PipelineRegistry());
+    private final BatchAggregationStrategy strategy = new BatchAggregationStrategy(new PipelineRegistry());
+    private HikariDataSource dataSource;
+    private DurableBatchBuffer buffer;
+
+    @BeforeEach
+    void start() throws Exception {
+        dataSource = DataSources.create(URL, "sa", "", 4);
+        Databases.execute(URL, "sa", "", "DROP TABLE IF EXISTS " + BufferTable.NAME, "DROP TABLE IF EXISTS orders",
+                "CREATE TABLE orders (id BIGINT, customer VARCHAR(100))");
+        buffer = new DurableBatchBuffer("orders-pipeline", dataSource, reader, new RetryPolicy(3, 10, 100));
+        buffer.init();
+        context.getRegistry().bind("ordersBuffer", buffer);
+    }
+
+    @AfterEach
+    void stop() {
+        dataSource.close();
+    }
+
+    @Test
+    void aClosedBatchComesBackAsItWasReadWithItsPipelineSettings() {
+        // semicolon-separated, with a quoted header name and a record spanning two lines
+        RecordFormat csv = reader.formatOf("csv;id;\"customer; name\"");
+        List<SourceRecord> first = List.of(record(csv, 2, "1;ann"), record(csv, 3, "2;\"bob\nsmith\""));
+        List<SourceRecord> second = List.of(record(csv, 5, "3;cy"));
+
+        Exchange batchExchange = strategy.aggregate(null, chunk(first));
+        Batch batch = batchExchange.getMessage().getBody(Batch.class);
+        assertThat(buffer.scan(context)).as("a batch still filling is never recovered").isEmpty();
+        strategy.aggregate(batchExchange, chunk(second));
+        strategy.onCompletion(batchExchange);
+
+        assertThat(buffer.scan(context)).containsExactly(batch.id());
+        Exchange recovered = buffer.recover(context, batch.id());
+        assertThat(recovered.getExchangeId()).as("Camel confirms a recovered batch by this id").isEqualTo(batch.id());
+        assertThat(recovered.getFromRouteId()).isEqualTo("orders");
+        assertThat(recovered.getProperty("pipelineSink")).isEqualTo("ordersSink");
+        List<SourceRecord> records = recovered.getMessage().getBody(Batch.class).records();
+        assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 3L, 5L);
+        assertThat(records).extracting(SourceRecord::source).containsOnly("orders.csv");
+        assertThat(records).extracting(r -> r.fields().get("customer; name")).containsExactly("ann", "bob\nsmith", "cy");
+    }
+
+    @Test
+    void aWrittenBatchLeavesTheBufferInItsOwnTransactionSoItIsNeverWrittenTwice() throws Exception {
+        JdbcBatchSink sink = new JdbcBatchSink();
+        sink.setDataSource(dataSource);
+        sink.setTable("orders");
+        sink.init();
+        RecordFormat csv = reader.formatOf("csv,id,customer");
+        List<SourceRecord> records = LongStream.rangeClosed(1, 10).mapToObj(id -> record(csv, id + 1, id + ",c" + id)).toList();
+        Exchange batchExchange = strategy.aggregate(null, chunk(records));
+        strategy.onCompletion(batchExchange);
+        Batch batch = batchExchange.getMessage().getBody(Batch.class);
+        List<Row> rows = new ArrayList<>();
+        for (SourceRecord record : records) {
+            rows.add(sink.convert(record, record.parse()));
+        }
+
+        sink.write(rows, buffer.release(batch));
+        assertThat(buffer.scan(context)).as("released with the write").isEmpty();
+        // a retry after a commit whose acknowledgement was lost, or a recovery racing the first write
+        sink.write(rows, buffer.release(batch));
+
+        assertThat(Databases.count(URL, "sa", "", "SELECT COUNT(*) FROM orders")).isEqualTo(10);
+    }
+
+    @Test
+    void aBatchWhoseWriteRolledBackStaysInTheBuffer() throws Exception {
+        RecordFormat csv = reader.formatOf("csv,id,customer");
+        Exchange batchExchange = strategy.aggregate(null, chunk(List.of(record(csv, 2, "1,ann"))));
+        strategy.onCompletion(batchExchange);
+        Batch batch = batchExchange.getMessage().getBody(Batch.class);
+
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            assertThat(buffer.release(batch).run(connection)).isTrue();
+            connection.rollback();
+        }
+
+        assertThat(buffer.scan(context)).containsExactly(batch.id());
+        assertThat(buffer.confirmWithResult(context, batch.id())).isTrue();
+        assertThat(buffer.scan(context)).isEmpty();
+        assertThat(buffer.recover(context, batch.id())).as("gone once confirmed").isNull();
+    }
+
+    @Test
+    void aFileReadAgainAfterACrashResumesAfterItsStoredRecords() throws Exception {
+        Exchange file = chunk(List.of());
+        file.getMessage().setHeaders(Map.of(Exchange.FILE_NAME, "orders.csv", Exchange.FILE_LENGTH, 52L, Exchange.FILE_LAST_MODIFIED, 1764000000000L));
+        file.setProperty(RecordReader.FORMAT_PROPERTY, "csv");
+        file.getMessage().setBody("id,customer\n1,ann\n2,bob\n3,cy\n4,di\n5,ed\n");
+        RecordFormat csv = reader.formatOf("csv,id,customer");
+        Exchange stored = chunk(List.of(record(csv, 2, "1,ann"), record(csv, 3, "2,bob")));
+        stored.getMessage().setHeaders(file.getMessage().getHeaders());
+        strategy.aggregate(null, stored); // stored, then the process died
+
+        List<Long> lines = new ArrayList<>();
+        reader.read(file).forEachRemaining(chunk -> chunk.forEach(record -> lines.add(record.line())));
+
+        assertThat(lines).as("the records after line 3").containsExactly(4L, 5L, 6L);
+        buffer.sourceDone(file);
+        assertThat(buffer.storedThrough(file)).as("forgotten once the file is done").isZero();
+    }
+
+    private static SourceRecord record(RecordFormat format, long line, String raw) {
+        return new SourceRecord("orders.csv", line, raw, format, null);
+    }
+
+    private Exchange chunk(List<SourceRecord> records) {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getExchangeExtension().setFromRouteId("orders");
+        Map.of(BatchAggregationStrategy.SIZE_PROPERTY, "3", BatchAggregationStrategy.TIMEOUT_PROPERTY, "1000",
+                BatchAggregationStrategy.TIMEOUT_MODE_PROPERTY, "max-age", BatchJournal.REPOSITORY_PROPERTY, "ordersBuffer",
+                "pipelineSink", "ordersSink").forEach(exchange::setProperty);
+        exchange.getMessage().setBody(records);
+        return exchange;
+    }
+}
