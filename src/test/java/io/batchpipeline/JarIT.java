@@ -8,12 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.SampleData;
+import io.batchpipeline.support.TcpProxy;
+import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +55,40 @@ class JarIT {
         assertThat(log).contains("10000 rows written in 1 batches (size 0, timeout 0, stop 1, recovered 0)");
         assertThat(rowsInH2()).isEqualTo(10_000);
         assertThat(dir.resolve("input/.done/orders.csv")).exists();
+    }
+
+    @Test
+    void sigtermDuringADatabaseOutageKeepsTheDurableBufferForTheNextStart() throws Exception {
+        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS jar_orders", "DROP TABLE IF EXISTS batch_pipeline_buffer",
+                "CREATE TABLE jar_orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
+                        + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
+            // trust authentication ignores the password; it is there to show it never reaches the log
+            String[] durable = {"-Dsink.jdbc.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres?password=hunter2",
+                    "-Dsink.jdbc.username=postgres", "-Dsink.jdbc.table=jar_orders", "-Dsink.jdbc.init-script=", "-Dbatch.durable=true",
+                    "-Dbatch.durable.recovery-interval=500", "-Dsink.retry.max-attempts=1000", "-Dsink.retry.max-delay=500"};
+            Process process = start(with(durable, "-Dbatch.size=100000", "-Dbatch.timeout=600000", "-Dcamel.main.shutdown-timeout=5"));
+            SampleData.copyInto(dir.resolve("input"), Path.of("samples/orders.csv"));
+            // done once its records are stored, though the batch is still open
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("input/.done/orders.csv")));
+
+            proxy.cut();
+            process.destroy(); // SIGTERM: the flushed batch cannot be written before the shutdown timeout
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            proxy.restore();
+            assertThat(count("SELECT COUNT(*) FROM jar_orders")).isZero();
+            assertThat(count("SELECT COUNT(*) FROM batch_pipeline_buffer")).as("the records are still stored").isPositive();
+            String firstRun = Files.readString(dir.resolve("stdout.log"));
+
+            Process next = start(with(durable, "-Dcamel.main.duration-max-idle-seconds=3"));
+            assertThat(next.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(dir.resolve("stdout.log"))).contains("10000 rows written in 1 batches (size 0, timeout 0, stop 0, recovered 1)");
+            assertThat(count("SELECT COUNT(*) FROM jar_orders")).isEqualTo(10_000);
+            assertThat(count("SELECT COUNT(*) FROM batch_pipeline_buffer")).isZero();
+            assertThat(firstRun + Files.readString(dir.resolve("stdout.log")) + Files.readString(dir.resolve("stderr.log")))
+                    .contains("sink.jdbc.url = xxxxxx").doesNotContain("hunter2");
+        }
     }
 
     @Test
@@ -94,6 +132,14 @@ class JarIT {
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .redirectError(dir.resolve("stderr.log").toFile())
                 .start();
+    }
+
+    private static String[] with(String[] options, String... more) {
+        return Stream.concat(Arrays.stream(options), Arrays.stream(more)).toArray(String[]::new);
+    }
+
+    private static long count(String sql) throws Exception {
+        return Databases.count(TestPostgres.url(), "postgres", "", sql);
     }
 
     private String h2Url() {

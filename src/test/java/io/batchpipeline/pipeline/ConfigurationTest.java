@@ -2,12 +2,18 @@ package io.batchpipeline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.Map;
 
 import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.support.RunningPipeline;
+import io.batchpipeline.support.SampleData;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +53,49 @@ class ConfigurationTest {
         assertThat(invalid).as("startup failure caused by an invalid setting").isNotNull();
         assertThat(invalid.setting()).isEqualTo(key);
         assertThat(invalid.getMessage()).startsWith(key + ": ").contains(problem);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "sink.jdbc.pool-size    | 4    | must be more than batch.writers",
+        "sink.type              | file | batch.durable.jdbc-url: is not set",
+    })
+    void theDurableBufferNeedsAConnectionOfItsOwnAndADatabase(String key, String value, String problem) {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("batch.durable", "true");
+        settings.put(key, value);
+
+        InvalidSettingException invalid = find(catchThrowable(() -> RunningPipeline.start(settings).close()));
+
+        assertThat(invalid).isNotNull();
+        assertThat(invalid.getMessage()).contains(problem);
+    }
+
+    @Test
+    void aPasswordInsideAJdbcUrlNeverAppearsInTheMessage() {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("sink.jdbc.url", "jdbc:postgresql://127.0.0.1:1/none?user=bob&password=hunter2");
+
+        InvalidSettingException invalid = find(catchThrowable(() -> RunningPipeline.start(settings).close()));
+
+        assertThat(invalid.getMessage()).contains("cannot connect to jdbc:postgresql://127.0.0.1:1/none?user=bob&password=******")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void credentialsCanComeFromAMountedSecretFile() throws Exception {
+        String url = "jdbc:h2:mem:secured-" + dir.getFileName() + ";DB_CLOSE_DELAY=-1";
+        try (Connection keepOpen = DriverManager.getConnection(url, "sa", "s3cret-from-file")) {
+            SampleData.writeFile(dir.resolve("secrets"), "db.properties", "sink.jdbc.password = s3cret-from-file\n");
+            Map<String, String> settings = RunningPipeline.defaults(dir);
+            settings.put("sink.jdbc.url", url);
+            settings.put("camel.main.file-configurations", dir.resolve("secrets") + "/*.properties");
+
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                SampleData.writeCsv(dir.resolve("input"), "orders.csv", 1, 10);
+                await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 10);
+            }
+        }
     }
 
     private static InvalidSettingException find(Throwable failure) {
