@@ -56,7 +56,8 @@ class CrashIT {
 
     @Test
     void durableInsertAfterRepeatedKillsHoldsEveryRecordExactlyOnce() throws Exception {
-        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS crash_orders", "DROP TABLE IF EXISTS batch_pipeline_buffer",
+        Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
+        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS crash_orders",
                 "CREATE TABLE crash_orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
                         + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
         loadWithKills("insert", "-Dbatch.durable=true");

@@ -59,7 +59,8 @@ class JarIT {
 
     @Test
     void sigtermDuringADatabaseOutageKeepsTheDurableBufferForTheNextStart() throws Exception {
-        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS jar_orders", "DROP TABLE IF EXISTS batch_pipeline_buffer",
+        Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
+        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS jar_orders",
                 "CREATE TABLE jar_orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
                         + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
         try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {

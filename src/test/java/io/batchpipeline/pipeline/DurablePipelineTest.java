@@ -31,7 +31,8 @@ class DurablePipelineTest {
     @BeforeEach
     void createTable() throws Exception {
         // no key: a record written twice would show as a second row
-        Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS orders", "DROP TABLE IF EXISTS batch_pipeline_buffer",
+        Databases.dropDurableBuffer(url(), "postgres", "");
+        Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS orders",
                 "CREATE TABLE orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
                         + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
     }
