@@ -1,14 +1,9 @@
 package io.batchpipeline.buffer;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,9 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.BatchJournal;
 import io.batchpipeline.deadletter.Errors;
@@ -55,10 +47,6 @@ import org.slf4j.LoggerFactory;
 public class DurableBatchBuffer implements RecoverableAggregationRepository, BatchJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableBatchBuffer.class);
-    /** Exchange properties the route template sets start with this; they travel with the batch. */
-    private static final String PIPELINE_PROPERTY_PREFIX = "pipeline";
-    private static final String FROM_ROUTE_ID = "fromRouteId";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final DataSource dataSource;
@@ -108,8 +96,8 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
         }
         SourceRecord first = chunk.get(0);
         BufferTable.StoredChunk stored = new BufferTable.StoredChunk(first.source(), first.format().spec(),
-                position == 0 ? properties(chunkExchange) : null, ChunkCodec.encode(chunk));
-        String sourceKey = sourceKey(chunkExchange);
+                position == 0 ? BatchSettings.of(chunkExchange) : null, ChunkCodec.encode(chunk));
+        String sourceKey = FileKey.of(chunkExchange);
         long lastLine = chunk.get(chunk.size() - 1).line();
         AtomicInteger attempts = new AtomicInteger();
         Exception failure;
@@ -145,7 +133,7 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
 
     @Override
     public long storedThrough(Exchange sourceExchange) {
-        String key = sourceKey(sourceExchange);
+        String key = FileKey.of(sourceExchange);
         if (key == null) {
             return 0;
         }
@@ -159,7 +147,7 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
 
     @Override
     public void sourceDone(Exchange sourceExchange) {
-        String key = sourceKey(sourceExchange);
+        String key = FileKey.of(sourceExchange);
         if (key == null) {
             return;
         }
@@ -172,24 +160,6 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
             // harmless: the mark names this exact file (name, size, time), which is done
             LOG.warn("Durable buffer {}: cannot forget how far {} was stored: {}", name,
                     sourceExchange.getMessage().getHeader(Exchange.FILE_NAME), Errors.describe(e));
-        }
-    }
-
-    /**
-     * Identifies the file an exchange carries: its name, size and modification time, hashed to a fixed length.
-     * A file replaced by another of the same name is a different file and is read from the start.
-     */
-    private static String sourceKey(Exchange exchange) {
-        Object file = exchange.getMessage().getHeader(Exchange.FILE_NAME);
-        if (file == null) {
-            return null;
-        }
-        String identity = file + "\n" + exchange.getMessage().getHeader(Exchange.FILE_LENGTH) + "\n"
-                + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // every JVM has SHA-256
         }
     }
 
@@ -281,7 +251,7 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
         }
         Exchange exchange = new DefaultExchange(camelContext);
         exchange.setExchangeId(exchangeId);
-        restoreProperties(exchange, chunks.get(0).properties());
+        BatchSettings.restore(exchange, chunks.get(0).properties());
         exchange.setProperty(ExchangePropertyKey.AGGREGATED_CORRELATION_KEY, exchange.getFromRouteId());
         // one of the values Camel's completion statistics know; the batch itself says it was recovered
         exchange.setProperty(ExchangePropertyKey.AGGREGATED_COMPLETED_BY, "force");
@@ -289,38 +259,6 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
         LOG.info("Durable buffer {}: writing batch {} again ({} records from {})", name, exchangeId, records.size(),
                 chunks.get(0).source());
         return exchange;
-    }
-
-    /** The pipeline's settings, which the route template put on the exchange, so a recovered batch finds its sink. */
-    private static String properties(Exchange exchange) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        exchange.getProperties().forEach((key, value) -> {
-            if (key.startsWith(PIPELINE_PROPERTY_PREFIX) && (value instanceof String || value instanceof Number)) {
-                properties.put(key, value.toString());
-            }
-        });
-        properties.put(FROM_ROUTE_ID, exchange.getFromRouteId());
-        try {
-            return JSON.writeValueAsString(properties);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e); // strings only
-        }
-    }
-
-    private static void restoreProperties(Exchange exchange, String json) {
-        Map<String, String> properties;
-        try {
-            properties = JSON.readValue(json, new TypeReference<Map<String, String>>() { });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the pipeline settings of a buffered batch are damaged: " + e.getMessage(), e);
-        }
-        properties.forEach((key, value) -> {
-            if (key.equals(FROM_ROUTE_ID)) {
-                exchange.getExchangeExtension().setFromRouteId(value);
-            } else {
-                exchange.setProperty(key, value);
-            }
-        });
     }
 
     @FunctionalInterface
