@@ -19,7 +19,6 @@ import io.batchpipeline.deadletter.Errors;
 import io.batchpipeline.delivery.RetryPolicy;
 import io.batchpipeline.sink.SameTransaction;
 import io.batchpipeline.source.RecordFormat;
-import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -50,25 +49,27 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
 
     private final String name;
     private final DataSource dataSource;
-    private final RecordReader formats;
-    private final RetryPolicy retry;
     private final Map<String, Exchange> filling = new ConcurrentHashMap<>();
     private final Set<String> openBatches = ConcurrentHashMap.newKeySet();
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
     private long recoveryInterval = 5000;
     private boolean useRecovery = true;
     private String deadLetterUri;
     private int maximumRedeliveries;
 
     /**
-     * @param name       the pipeline's rows in the table, so that several pipelines can share it
+     * Call {@link #init()} before use.
+     *
+     * @param name       the pipeline's rows in the table, so that several pipelines can share it; one buffer per pipeline
      * @param dataSource the database the table lives in; best the sink's own, for exactly-once writes
-     * @param formats    restores the record formats of recovered chunks
-     * @param retry      how long appending waits out a database outage before the source fails
      */
-    public DurableBatchBuffer(String name, DataSource dataSource, RecordReader formats, RetryPolicy retry) {
+    public DurableBatchBuffer(String name, DataSource dataSource) {
         this.name = name;
         this.dataSource = dataSource;
-        this.formats = formats;
+    }
+
+    /** How long appending waits out a database outage before the source fails. */
+    public void setRetry(RetryPolicy retry) {
         this.retry = retry;
     }
 
@@ -246,7 +247,7 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
         List<SourceRecord> records = new ArrayList<>();
         Map<String, RecordFormat> specs = new HashMap<>();
         for (BufferTable.StoredChunk chunk : chunks) {
-            RecordFormat format = specs.computeIfAbsent(chunk.format(), formats::formatOf);
+            RecordFormat format = specs.computeIfAbsent(chunk.format(), RecordFormat::ofSpec);
             records.addAll(ChunkCodec.decode(chunk.records(), chunk.source(), format));
         }
         Exchange exchange = new DefaultExchange(camelContext);

@@ -28,8 +28,8 @@ import io.batchpipeline.steps.AwaitWrittenStep;
 import io.batchpipeline.steps.WriteBatchStep;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
-import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -74,7 +74,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.positiveInt("batch.queue-capacity")));
         BatchSink sink = defaultSink(context, settings, registry);
         registry.bind("batchSink", sink);
-        registry.bind("batchBuffer", defaultBuffer(context, settings, sink, reader, retry));
+        registry.bind("batchBuffer", settings.bool("batch.durable") ? durableBuffer(context, settings, sink, retry) : new MemoryAggregationRepository());
 
         context.getManagementStrategy().addEventNotifier(new FlushOnStop(context));
         context.getManagementStrategy().addEventNotifier(new RunSummary(stats));
@@ -107,55 +107,58 @@ public class PipelineConfiguration implements CamelConfiguration {
         return sink;
     }
 
-    /**
-     * The default pipeline's aggregation repository: in memory, or with {@code batch.durable=true} a table in the
-     * sink's database (so a batch leaves the buffer in the transaction that writes it), or in the database
-     * at {@code batch.durable.jdbc-url}.
-     */
-    private static AggregationRepository defaultBuffer(CamelContext context, Settings settings, BatchSink sink, RecordReader reader,
-            RetryPolicy retry) throws Exception {
-        if (!settings.bool("batch.durable")) {
-            return new MemoryAggregationRepository();
+    /** The default pipeline's durable buffer ({@code batch.durable=true}). */
+    private static DurableBatchBuffer durableBuffer(CamelContext context, Settings settings, BatchSink sink, RetryPolicy retry) {
+        DurableBatchBuffer buffer = new DurableBatchBuffer("default-pipeline", bufferDatabase(context, settings, sink));
+        buffer.setRetry(retry);
+        buffer.setRecoveryInterval(settings.positiveLong("batch.durable.recovery-interval"));
+        try {
+            buffer.init();
+        } catch (SQLException e) {
+            throw new InvalidSettingException("batch.durable", "cannot create the buffer's tables: " + e.getMessage(), e);
         }
+        return buffer;
+    }
+
+    /**
+     * The durable buffer's database: {@code batch.durable.jdbc-url} when set, else the JDBC sink's own, so that a
+     * batch leaves the buffer in the transaction that writes it.
+     */
+    private static DataSource bufferDatabase(CamelContext context, Settings settings, BatchSink sink) {
         String url = settings.optional("batch.durable.jdbc-url");
         int writers = settings.positiveInt("batch.writers");
-        DataSource dataSource;
         if (url.isEmpty() && sink instanceof JdbcBatchSink jdbc) {
             if (settings.positiveInt("sink.jdbc.pool-size") <= writers) {
                 throw new InvalidSettingException("sink.jdbc.pool-size", "must be more than batch.writers (" + writers
                         + ") with batch.durable=true: the source appends to the buffer on a connection of its own");
             }
-            dataSource = jdbc.dataSource();
-        } else {
-            if (url.isEmpty()) {
-                throw new InvalidSettingException("batch.durable.jdbc-url", "is not set: the " + settings.optional("sink.type")
-                        + " sink has no database to keep the durable buffer in; name one (e.g. jdbc:h2:file:./data/buffer/batch-buffer)");
-            }
-            // the source appends, each writer releases its batch, the recover task reads
-            dataSource = openPool(context, settings, "batch.durable.jdbc-url", "batch.durable.jdbc-username",
-                    "batch.durable.jdbc-password", writers + 2);
+            return jdbc.dataSource();
         }
-        DurableBatchBuffer buffer = new DurableBatchBuffer("default-pipeline", dataSource, reader, retry);
-        buffer.setRecoveryInterval(settings.positiveLong("batch.durable.recovery-interval"));
-        try {
-            buffer.init();
-        } catch (SQLException e) {
-            throw new InvalidSettingException("batch.durable", "cannot create the buffer table: " + e.getMessage(), e);
+        if (url.isEmpty()) {
+            throw new InvalidSettingException("batch.durable.jdbc-url", "is not set: the " + settings.optional("sink.type")
+                    + " sink has no database to keep the durable buffer in; name one (e.g. jdbc:h2:file:./data/buffer/batch-buffer)");
         }
-        return buffer;
+        // the source appends, each writer releases its batch, the recover task reads
+        return openPool(context, settings, "batch.durable.jdbc-url", "batch.durable.jdbc-username", "batch.durable.jdbc-password",
+                writers + 2);
     }
 
     /** A connection pool, closed after the routes have stopped, that is after the last batch is committed. */
     private static HikariDataSource openPool(CamelContext context, Settings settings, String urlKey, String userKey, String passwordKey,
-            int size) throws Exception {
+            int size) {
         HikariDataSource dataSource = DataSources.create(urlKey, settings.text(urlKey), settings.optional(userKey),
                 settings.optional(passwordKey), size);
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                dataSource.close();
-            }
-        }, true, true);
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    dataSource.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            dataSource.close();
+            throw RuntimeCamelException.wrapRuntimeCamelException(e);
+        }
         return dataSource;
     }
 

@@ -11,6 +11,9 @@ import org.slf4j.Logger;
  */
 public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDelayMillis) {
 
+    /** The defaults of sink.retry.*: more than a minute of retries. */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(20, 100, 10_000);
+
     /** Database work that may fail transiently. */
     @FunctionalInterface
     public interface Attempt {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -20,6 +21,9 @@ final class JsonRecordFormat implements RecordFormat {
     }
 
     static final String SPEC = "jsonl";
+
+    /** Exact decimals: a float in the JSON must not lose digits on its way to a NUMERIC column. */
+    static final JsonRecordFormat STANDARD = new JsonRecordFormat(new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
 
     @Override
     public String spec() {

@@ -10,8 +10,8 @@ public interface RecordFormat {
     ParsedRecord parse(String raw);
 
     /**
-     * A text that {@link RecordReader#formatOf(String)} turns back into this format, so that records kept in
-     * the durable buffer can be parsed after a restart.
+     * A text that {@link #ofSpec(String)} turns back into this format, so that records kept in the durable
+     * buffer can be parsed after a restart.
      */
     default String spec() {
         throw new UnsupportedOperationException(getClass().getName() + " cannot be restored from the durable buffer");
@@ -30,6 +30,17 @@ public interface RecordFormat {
                 results[i] = e;
             }
         }
+    }
+
+    /** The record format a {@link #spec()} describes. */
+    static RecordFormat ofSpec(String spec) {
+        if (spec.equals(JsonRecordFormat.SPEC)) {
+            return JsonRecordFormat.STANDARD;
+        }
+        if (spec.startsWith(CsvRecordFormat.SPEC_PREFIX)) {
+            return CsvRecordFormat.ofSpec(spec);
+        }
+        throw new IllegalArgumentException("unknown record format '" + spec + "'");
     }
 
     /** Parses a batch: each element of the result is a {@link ParsedRecord} or a {@link MalformedRecordException}. */

@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchpipeline.batching.BatchAggregationStrategy;
 import io.batchpipeline.batching.BatchJournal;
 import io.batchpipeline.delivery.SourceReceipt;
@@ -31,7 +29,6 @@ public class RecordReader {
     /** Exchange property holding the {@link SourceReceipt} of the body's records. */
     public static final String RECEIPT_PROPERTY = "pipelineSourceReceipt";
 
-    private final RecordFormat json = new JsonRecordFormat(new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
     private final PipelineRegistry pipelines;
     private char csvDelimiter = ',';
     private int csvMaxLinesPerRecord = 1000;
@@ -49,7 +46,7 @@ public class RecordReader {
         exchange.setProperty(RECEIPT_PROPERTY, receipt);
         LineRecordIterator records = switch (SourceFormat.of(format)) {
             case CSV -> new CsvRecordIterator(source, reader, receipt, csvDelimiter, csvMaxLinesPerRecord);
-            case JSONL -> new JsonLinesRecordIterator(source, reader, receipt, json);
+            case JSONL -> new JsonLinesRecordIterator(source, reader, receipt, JsonRecordFormat.STANDARD);
         };
         BatchJournal journal = BatchJournal.of(exchange);
         long stored = journal != null ? journal.storedThrough(exchange) : 0;
@@ -60,17 +57,6 @@ public class RecordReader {
         int batchSize = exchange.getProperty(BatchAggregationStrategy.SIZE_PROPERTY, Integer.class);
         var stats = pipelines.of(exchange.getFromRouteId());
         return new ChunkIterator(records, () -> batchSize - stats.openBatchRecords(), receipt);
-    }
-
-    /** The record format a {@link RecordFormat#spec()} describes. */
-    public RecordFormat formatOf(String spec) {
-        if (spec.equals(JsonRecordFormat.SPEC)) {
-            return json;
-        }
-        if (spec.startsWith(CsvRecordFormat.SPEC_PREFIX)) {
-            return CsvRecordFormat.ofSpec(spec);
-        }
-        throw new IllegalArgumentException("unknown record format '" + spec + "'");
     }
 
     private static String sourceName(Exchange exchange) {

@@ -80,6 +80,47 @@ class DurablePipelineTest {
         assertThat(count("SELECT COUNT(DISTINCT id) FROM orders")).isEqualTo(12_345);
     }
 
+    @Test
+    void withTheFileSinkTheBufferLivesInADatabaseOfItsOwnAndEmptiesAsBatchesAreWritten() throws Exception {
+        String bufferUrl = "jdbc:h2:file:" + dir.resolve("buffer/batch-buffer");
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("sink.type", "file");
+        settings.put("batch.durable", "true");
+        settings.put("batch.durable.jdbc-url", bufferUrl);
+        settings.put("batch.timeout", "200");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeCsv(dir.resolve("input"), "orders.csv", 1, 2_500);
+            await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.stats().rowsWritten() == 2_500);
+        }
+        long records = 0;
+        try (var files = Files.list(dir.resolve("output"))) {
+            for (Path file : files.toList()) {
+                records += Files.readAllLines(file).size() - 1; // the header; the sample's notes hold no line breaks
+            }
+        }
+        assertThat(records).isEqualTo(2_500);
+        assertThat(Databases.count(bufferUrl, "", "", "SELECT COUNT(*) FROM batch_pipeline_buffer")).as("released once written").isZero();
+    }
+
+    @Test
+    void aPipelineDeclaredInRoutesGetsADurableBufferOfItsOwn() throws Exception {
+        Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS events", "CREATE TABLE events (id BIGINT NOT NULL, note VARCHAR(100))");
+        Map<String, String> settings = settings(url());
+        settings.put("camel.main.routes-include-pattern", RunningPipeline.DEFAULT_ROUTES + ",classpath:routes/durable-events.yaml");
+        settings.put("events.jdbc-url", url());
+        settings.put("events.jdbc-username", "postgres");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            for (int id = 1; id <= 250; id++) {
+                pipeline.producer().sendBody("direct:events", "{\"id\":" + id + ",\"note\":\"n" + id + "\"}");
+            }
+            assertThat(count("SELECT COUNT(*) FROM batch_pipeline_buffer WHERE pipeline = 'events'"))
+                    .as("the half-full third batch is stored under the pipeline's own name").isEqualTo(50);
+            await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT COUNT(*) FROM events") == 200);
+        }
+        assertThat(count("SELECT COUNT(*) FROM events")).as("the stop flushed the rest").isEqualTo(250);
+        assertThat(bufferedChunks()).isZero();
+    }
+
     private Map<String, String> settings(String jdbcUrl) {
         Map<String, String> settings = RunningPipeline.defaults(dir);
         settings.put("source.uri", "direct:orders");

@@ -30,26 +30,35 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The durable buffer against a real (H2) database, driven through the aggregation strategy as the aggregator
+ * The durable buffer against a real database, driven through the aggregation strategy as the aggregator
  * drives it: chunks are stored as they join a batch, a batch is recoverable only once it is closed, comes
- * back exactly as it was read, and leaves the buffer in the transaction that writes it.
+ * back exactly as it was read, and leaves the buffer in the transaction that writes it. Subclasses name the
+ * database; the buffer creates its own tables in it.
  */
-class DurableBatchBufferTest {
+abstract class DurableBufferContract {
 
-    private static final String URL = "jdbc:h2:mem:durable-buffer-test;DB_CLOSE_DELAY=-1";
-
+    private final String url;
+    private final String user;
+    private final String password;
     private final CamelContext context = new DefaultCamelContext();
     private final RecordReader reader = new RecordReader(new PipelineRegistry());
     private final BatchAggregationStrategy strategy = new BatchAggregationStrategy(new PipelineRegistry());
     private HikariDataSource dataSource;
     private DurableBatchBuffer buffer;
 
+    DurableBufferContract(String url, String user, String password) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
     @BeforeEach
     void start() throws Exception {
-        dataSource = DataSources.create(URL, "sa", "", 4);
-        Databases.execute(URL, "sa", "", "DROP TABLE IF EXISTS " + BufferTable.NAME, "DROP TABLE IF EXISTS orders",
-                "CREATE TABLE orders (id BIGINT, customer VARCHAR(100))");
-        buffer = new DurableBatchBuffer("orders-pipeline", dataSource, reader, new RetryPolicy(3, 10, 100));
+        dataSource = DataSources.create(url, user, password, 4);
+        Databases.dropDurableBuffer(url, user, password);
+        Databases.execute(url, user, password, "DROP TABLE IF EXISTS buffered_orders", "CREATE TABLE buffered_orders (id BIGINT, customer VARCHAR(100))");
+        buffer = new DurableBatchBuffer("orders-pipeline", dataSource);
+        buffer.setRetry(new RetryPolicy(3, 10, 100));
         buffer.init();
         context.getRegistry().bind("ordersBuffer", buffer);
     }
@@ -62,7 +71,7 @@ class DurableBatchBufferTest {
     @Test
     void aClosedBatchComesBackAsItWasReadWithItsPipelineSettings() {
         // semicolon-separated, with a quoted header name and a record spanning two lines
-        RecordFormat csv = reader.formatOf("csv;id;\"customer; name\"");
+        RecordFormat csv = RecordFormat.ofSpec("csv;id;\"customer; name\"");
         List<SourceRecord> first = List.of(record(csv, 2, "1;ann"), record(csv, 3, "2;\"bob\nsmith\""));
         List<SourceRecord> second = List.of(record(csv, 5, "3;cy"));
 
@@ -87,9 +96,9 @@ class DurableBatchBufferTest {
     void aWrittenBatchLeavesTheBufferInItsOwnTransactionSoItIsNeverWrittenTwice() throws Exception {
         JdbcBatchSink sink = new JdbcBatchSink();
         sink.setDataSource(dataSource);
-        sink.setTable("orders");
+        sink.setTable("buffered_orders");
         sink.init();
-        RecordFormat csv = reader.formatOf("csv,id,customer");
+        RecordFormat csv = RecordFormat.ofSpec("csv,id,customer");
         List<SourceRecord> records = LongStream.rangeClosed(1, 10).mapToObj(id -> record(csv, id + 1, id + ",c" + id)).toList();
         Exchange batchExchange = strategy.aggregate(null, chunk(records));
         strategy.onCompletion(batchExchange);
@@ -104,12 +113,12 @@ class DurableBatchBufferTest {
         // a retry after a commit whose acknowledgement was lost, or a recovery racing the first write
         sink.write(rows, buffer.release(batch));
 
-        assertThat(Databases.count(URL, "sa", "", "SELECT COUNT(*) FROM orders")).isEqualTo(10);
+        assertThat(Databases.count(url, user, password, "SELECT COUNT(*) FROM buffered_orders")).isEqualTo(10);
     }
 
     @Test
     void aBatchWhoseWriteRolledBackStaysInTheBuffer() throws Exception {
-        RecordFormat csv = reader.formatOf("csv,id,customer");
+        RecordFormat csv = RecordFormat.ofSpec("csv,id,customer");
         Exchange batchExchange = strategy.aggregate(null, chunk(List.of(record(csv, 2, "1,ann"))));
         strategy.onCompletion(batchExchange);
         Batch batch = batchExchange.getMessage().getBody(Batch.class);
@@ -132,7 +141,7 @@ class DurableBatchBufferTest {
         file.getMessage().setHeaders(Map.of(Exchange.FILE_NAME, "orders.csv", Exchange.FILE_LENGTH, 52L, Exchange.FILE_LAST_MODIFIED, 1764000000000L));
         file.setProperty(RecordReader.FORMAT_PROPERTY, "csv");
         file.getMessage().setBody("id,customer\n1,ann\n2,bob\n3,cy\n4,di\n5,ed\n");
-        RecordFormat csv = reader.formatOf("csv,id,customer");
+        RecordFormat csv = RecordFormat.ofSpec("csv,id,customer");
         Exchange stored = chunk(List.of(record(csv, 2, "1,ann"), record(csv, 3, "2,bob")));
         stored.getMessage().setHeaders(file.getMessage().getHeaders());
         strategy.aggregate(null, stored); // stored, then the process died
