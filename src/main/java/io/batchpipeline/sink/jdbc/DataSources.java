@@ -1,5 +1,6 @@
 package io.batchpipeline.sink.jdbc;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -14,15 +15,30 @@ public final class DataSources {
     }
 
     /**
-     * H2 closes its databases from a JVM shutdown hook, which runs beside Camel's graceful stop: on SIGTERM
-     * the batches being flushed would hit a closed database. The pipeline closes the pool itself once
-     * every batch is written, so H2 must not.
+     * Two H2 defaults that lose committed rows, switched off unless the URL sets them itself.
+     * <ul>
+     * <li>H2 closes its databases from a JVM shutdown hook, which runs beside Camel's graceful stop: on SIGTERM
+     * the batches being flushed would hit a closed database. The pipeline closes the pool itself once every
+     * batch is written, so H2 must not ({@code DB_CLOSE_ON_EXIT=FALSE}).</li>
+     * <li>H2 keeps commits in memory for up to 500 ms ({@code WRITE_DELAY}): a killed process loses them,
+     * though the file they came from is already marked done. {@code WRITE_DELAY=0} writes each commit to the
+     * file before the commit returns; the operating system then keeps it through a kill (not a power cut:
+     * H2 does not fsync every commit).</li>
+     * </ul>
      */
-    static String withoutH2CloseOnExit(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
-            return url + ";DB_CLOSE_ON_EXIT=FALSE";
+    static String withSafeH2Settings(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
         }
-        return url;
+        String upper = url.toUpperCase(Locale.ROOT);
+        StringBuilder safe = new StringBuilder(url);
+        if (!upper.contains("DB_CLOSE_ON_EXIT")) {
+            safe.append(";DB_CLOSE_ON_EXIT=FALSE");
+        }
+        if (!upper.startsWith("JDBC:H2:MEM:") && !upper.contains("WRITE_DELAY")) {
+            safe.append(";WRITE_DELAY=0");
+        }
+        return safe.toString();
     }
 
     /** A pool for the sink's database, named by the {@code sink.jdbc.*} keys in errors. */
@@ -40,7 +56,7 @@ public final class DataSources {
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("pool for " + urlKey);
-        config.setJdbcUrl(withoutH2CloseOnExit(url));
+        config.setJdbcUrl(withSafeH2Settings(url));
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
