@@ -1,0 +1,112 @@
+package io.batchpipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.MessageProperties;
+import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.SampleData;
+import io.batchpipeline.support.TestPostgres;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jar reading from the RabbitMQ server on 127.0.0.1:5672 (guest/guest) with the durable buffer, killed
+ * with SIGKILL at random points and restarted. A message is acknowledged only once its records are stored,
+ * so the broker redelivers whatever was not stored, and the buffer writes whatever was stored but not written.
+ * RabbitMQ cannot be embedded: this runs in the {@code services} Maven profile, which .ci/run turns on.
+ */
+@Tag("services")
+class RabbitMqIT {
+
+    private static final int MESSAGES = 1_000;
+    private static final int RECORDS_PER_MESSAGE = 100;
+    private static final long RECORDS = (long) MESSAGES * RECORDS_PER_MESSAGE;
+
+    @TempDir
+    Path dir;
+
+    private final String queue = "batch-pipeline-it-" + System.nanoTime();
+
+    @Test
+    void durableFromABusAfterRepeatedKillsHoldsEveryMessageAtLeastOnce() throws Exception {
+        Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
+        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS bus_orders",
+                "CREATE TABLE bus_orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
+                        + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+            channel.queueDeclare(queue, true, false, false, null);
+            for (long message = 0; message < MESSAGES; message++) {
+                long first = message * RECORDS_PER_MESSAGE + 1;
+                String body = LongStream.range(first, first + RECORDS_PER_MESSAGE).mapToObj(SampleData::jsonLine).collect(Collectors.joining("\n"));
+                channel.basicPublish("", queue, MessageProperties.PERSISTENT_BASIC, body.getBytes(StandardCharsets.UTF_8));
+            }
+
+            Random random = new Random(5);
+            for (int kill = 1; kill <= 3; kill++) {
+                Process process = start("0");
+                long before = count("SELECT COUNT(*) FROM bus_orders");
+                long target = Math.min(RECORDS - 1, before + 5_000 + random.nextInt(20_000));
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> count("SELECT COUNT(*) FROM bus_orders") >= target || !process.isAlive());
+                process.destroyForcibly(); // SIGKILL
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            Process last = start("3");
+            assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
+            assertThat(last.exitValue()).isZero();
+
+            assertThat(channel.queueDeclarePassive(queue).getMessageCount()).as("every message acknowledged").isZero();
+            channel.queueDelete(queue);
+        }
+        long rows = count("SELECT COUNT(*) FROM bus_orders");
+        System.out.printf("RabbitMQ, durable insert mode after 3 kills: %d rows for %d records, %d duplicates%n", rows, RECORDS, rows - RECORDS);
+        assertThat(count("SELECT COUNT(DISTINCT id) FROM bus_orders")).isEqualTo(RECORDS);
+        assertThat(rows).isGreaterThanOrEqualTo(RECORDS);
+        assertThat(count("SELECT COUNT(*) FROM batch_pipeline_buffer")).as("every stored batch written and released").isZero();
+    }
+
+    private Process start(String maxIdleSeconds) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dcamel.main.duration-max-idle-seconds=" + maxIdleSeconds,
+                "-Dsource.uri=spring-rabbitmq:default?queues=" + queue + "&autoDeclare=false&rejectAndDontRequeue=false",
+                "-Dsource.format=jsonl",
+                "-Dcamel.beans.rabbitConnectionFactory=#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory",
+                "-Dcamel.beans.rabbitConnectionFactory.host=127.0.0.1",
+                "-Dcamel.component.spring-rabbitmq.connection-factory=#bean:rabbitConnectionFactory",
+                "-Dsink.jdbc.url=" + TestPostgres.url(),
+                "-Dsink.jdbc.username=postgres",
+                "-Dsink.jdbc.table=bus_orders",
+                "-Dsink.jdbc.init-script=",
+                "-Dbatch.durable=true",
+                "-Dbatch.durable.recovery-interval=500",
+                "-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
+                "-Dexamples.dir=" + dir.resolve("examples"),
+                "-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
+        Files.createDirectories(dir.resolve("logs"));
+        return new ProcessBuilder(command).directory(new File("."))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/run-" + System.nanoTime() + ".log").toFile()).start();
+    }
+
+    private static long count(String sql) throws Exception {
+        return Databases.count(TestPostgres.url(), "postgres", "", sql);
+    }
+}
