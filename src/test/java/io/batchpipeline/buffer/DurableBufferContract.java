@@ -2,6 +2,7 @@ package io.batchpipeline.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,18 @@ abstract class DurableBufferContract {
         assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 3L, 5L);
         assertThat(records).extracting(SourceRecord::source).containsOnly("orders.csv");
         assertThat(records).extracting(r -> r.fields().get("customer; name")).containsExactly("ann", "bob\nsmith", "cy");
+    }
+
+    @Test
+    void jsonLinesComeBackWithExactDecimals() {
+        Exchange batchExchange = strategy.aggregate(null, chunk(List.of(record(RecordFormat.ofSpec("jsonl"), 7, "{\"id\":1,\"amount\":0.1}"))));
+        strategy.onCompletion(batchExchange);
+        String id = batchExchange.getMessage().getBody(Batch.class).id();
+
+        SourceRecord recovered = buffer.recover(context, id).getMessage().getBody(Batch.class).records().get(0);
+
+        assertThat(recovered.line()).isEqualTo(7);
+        assertThat(recovered.fields()).containsEntry("amount", new BigDecimal("0.1"));
     }
 
     @Test
