@@ -33,9 +33,7 @@ class CrashIT {
 
     @Test
     void upsertAfterRepeatedKillsHoldsEveryRecordExactlyOnce() throws Exception {
-        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS crash_orders",
-                "CREATE TABLE crash_orders (id BIGINT PRIMARY KEY, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
-                        + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+        Databases.recreateOrdersTable("crash_orders", true);
         loadWithKills("upsert");
 
         assertThat(count("SELECT COUNT(*) FROM crash_orders")).isEqualTo(RECORDS);
@@ -44,9 +42,7 @@ class CrashIT {
 
     @Test
     void insertAfterRepeatedKillsHoldsEveryRecordAtLeastOnce() throws Exception {
-        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS crash_orders",
-                "CREATE TABLE crash_orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
-                        + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+        Databases.recreateOrdersTable("crash_orders", false);
         loadWithKills("insert");
 
         long rows = count("SELECT COUNT(*) FROM crash_orders");
@@ -58,9 +54,7 @@ class CrashIT {
     @Test
     void durableInsertAfterRepeatedKillsHoldsEveryRecordExactlyOnce() throws Exception {
         Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
-        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS crash_orders",
-                "CREATE TABLE crash_orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
-                        + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+        Databases.recreateOrdersTable("crash_orders", false);
         loadWithKills("insert", "-Dbatch.durable=true");
 
         long rows = count("SELECT COUNT(*) FROM crash_orders");

@@ -60,9 +60,7 @@ class JarIT {
     @Test
     void sigtermDuringADatabaseOutageKeepsTheDurableBufferForTheNextStart() throws Exception {
         Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
-        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS jar_orders",
-                "CREATE TABLE jar_orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
-                        + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+        Databases.recreateOrdersTable("jar_orders", false);
         try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
             // trust authentication ignores the password; it is there to show it never reaches the log
             String[] durable = {"-Dsink.jdbc.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres?password=hunter2",

@@ -47,9 +47,7 @@ class RabbitMqIT {
     @Test
     void durableFromABusAfterRepeatedKillsHoldsEveryMessageAtLeastOnce() throws Exception {
         Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
-        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS bus_orders",
-                "CREATE TABLE bus_orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
-                        + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+        Databases.recreateOrdersTable("bus_orders", false);
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {

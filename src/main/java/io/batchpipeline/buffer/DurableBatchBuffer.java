@@ -51,6 +51,8 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
     private final DataSource dataSource;
     private final Map<String, Exchange> filling = new ConcurrentHashMap<>();
     private final Set<String> openBatches = ConcurrentHashMap.newKeySet();
+    /** Batches deleted by the transaction that wrote them, so Camel's confirmation needs no second DELETE. */
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private long recoveryInterval = 5000;
     private boolean useRecovery = true;
@@ -176,6 +178,11 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
             public boolean run(Connection connection) throws SQLException {
                 return BufferTable.delete(connection, name, batch.id()) > 0;
             }
+
+            @Override
+            public void committed() {
+                released.add(batch.id());
+            }
         };
     }
 
@@ -209,6 +216,9 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Bat
     /** The batch was written (or dead-lettered): let it go. A failure here only means it is written once more later. */
     @Override
     public boolean confirmWithResult(CamelContext camelContext, String exchangeId) {
+        if (released.remove(exchangeId)) {
+            return true; // gone with the transaction that wrote it
+        }
         try {
             inTransaction(connection -> BufferTable.delete(connection, name, exchangeId));
             return true;

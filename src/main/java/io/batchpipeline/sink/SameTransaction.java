@@ -21,4 +21,8 @@ public interface SameTransaction {
      * @return false when the batch was already written by an earlier attempt; the sink then rolls back
      */
     boolean run(Connection connection) throws SQLException;
+
+    /** The transaction that ran {@link #run} committed. */
+    default void committed() {
+    }
 }

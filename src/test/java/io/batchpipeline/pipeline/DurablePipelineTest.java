@@ -32,9 +32,7 @@ class DurablePipelineTest {
     void createTable() throws Exception {
         // no key: a record written twice would show as a second row
         Databases.dropDurableBuffer(url(), "postgres", "");
-        Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS orders",
-                "CREATE TABLE orders (id BIGINT NOT NULL, customer VARCHAR(200) NOT NULL, amount NUMERIC(12,2),"
-                        + " quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+        Databases.recreateOrdersTable("orders", false);
     }
 
     @Test

@@ -33,4 +33,14 @@ public final class Databases {
     public static void dropDurableBuffer(String url, String user, String password) throws SQLException {
         execute(url, user, password, "DROP TABLE IF EXISTS batch_pipeline_buffer", "DROP TABLE IF EXISTS batch_pipeline_sources");
     }
+
+    /**
+     * Drops and creates a table in the shape of {@link SampleData}'s orders in the test PostgreSQL. Without a key
+     * on id, a record written twice shows as a second row.
+     */
+    public static void recreateOrdersTable(String table, boolean keyed) throws SQLException {
+        execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table,
+                "CREATE TABLE " + table + " (id BIGINT " + (keyed ? "PRIMARY KEY" : "NOT NULL") + ", customer VARCHAR(200) NOT NULL,"
+                        + " amount NUMERIC(12,2), quantity INTEGER, ordered_at TIMESTAMPTZ, note VARCHAR(2000), paid BOOLEAN)");
+    }
 }

@@ -203,6 +203,9 @@ public class JdbcBatchSink implements BatchSink {
                 }
                 writer.write(connection, written, indexes, distinct);
                 connection.commit();
+                if (alongside != null && alongside.dataSource() == dataSource) {
+                    alongside.committed();
+                }
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
