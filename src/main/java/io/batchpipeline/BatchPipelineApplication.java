@@ -2,15 +2,18 @@ package io.batchpipeline;
 
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Properties;
 
+import io.batchpipeline.common.InvalidPropertyException;
 import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.config.PipelineConfiguration;
+import io.batchpipeline.config.Setting;
 import org.apache.camel.main.Main;
 
 /**
- * Starts Camel Main with the pipeline's beans. Configuration comes from {@code application.properties}
- * (bundled defaults, overridden by the file in the working directory, -D and environment variables),
- * routes from {@code routes/}.
+ * Starts Camel Main with the pipelines' shared beans. Configuration: the defaults of {@link Setting}, overridden
+ * by {@code application.properties} in the working directory, -D and environment variables; routes from
+ * {@code routes/}.
  */
 public final class BatchPipelineApplication {
 
@@ -23,7 +26,12 @@ public final class BatchPipelineApplication {
     public static Main createMain() {
         Main main = new Main();
         main.configure().addConfiguration(PipelineConfiguration.class);
-        main.setDefaultPropertyPlaceholderLocation("classpath:application.properties,file:application.properties;optional=true");
+        Properties defaults = new Properties();
+        for (Setting setting : Setting.values()) {
+            defaults.setProperty(setting.key(), setting.defaultValue());
+        }
+        main.setInitialProperties(defaults);
+        main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
         return main;
     }
 
@@ -49,6 +57,9 @@ public final class BatchPipelineApplication {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InvalidSettingException invalid) {
                 return invalid;
+            }
+            if (t instanceof InvalidPropertyException invalid) {
+                return new InvalidSettingException(invalid.property(), invalid.problem(), invalid);
             }
             if (t instanceof NoSuchFileException missing) {
                 // Camel loads routes before our configuration runs, and reports a missing folder bare

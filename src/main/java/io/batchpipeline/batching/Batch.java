@@ -3,7 +3,7 @@ package io.batchpipeline.batching;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.batchpipeline.source.SourceRecord;
+import io.batchpipeline.record.SourceRecord;
 
 /**
  * The records collected by the aggregator for one write. {@code id} is the aggregated exchange's id, which

@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.batchpipeline.sink.jdbc.SqlDialect;
+import io.batchpipeline.jdbc.SqlDialect;
 
 /**
  * The buffer's tables. {@code batch_pipeline_buffer} holds one row per chunk, keyed by pipeline, batch and the
@@ -22,29 +22,21 @@ final class BufferTable {
 
     static final String NAME = "batch_pipeline_buffer";
 
-    /** A chunk as stored: the records' source and format spec, the pipeline's exchange properties (first chunk only), the records. */
-    record StoredChunk(String source, String format, String properties, byte[] records) {
+    /** A chunk as stored: the records' source and format spec, and the records. */
+    record StoredChunk(String source, String format, byte[] records) {
     }
 
     private BufferTable() {
     }
 
     static void create(Connection connection) throws SQLException {
-        SqlDialect dialect = SqlDialect.fromProductName(connection.getMetaData().getDatabaseProductName());
-        String text = switch (dialect) {
-            case H2 -> "VARCHAR";
-            case POSTGRESQL -> "TEXT";
-            case MARIADB -> "LONGTEXT";
-        };
-        String binary = switch (dialect) {
-            case H2 -> "VARBINARY";
-            case POSTGRESQL -> "BYTEA";
-            case MARIADB -> "LONGBLOB";
-        };
+        SqlDialect dialect = SqlDialect.of(connection);
+        String text = dialect.textType();
+        String binary = dialect.binaryType();
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS " + NAME + " ("
                     + "pipeline VARCHAR(200) NOT NULL, batch_id VARCHAR(100) NOT NULL, chunk INTEGER NOT NULL, "
-                    + "source " + text + " NOT NULL, record_format " + text + " NOT NULL, properties " + text + ", "
+                    + "source " + text + " NOT NULL, record_format " + text + " NOT NULL, "
                     + "records " + binary + " NOT NULL, buffered_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, "
                     + "PRIMARY KEY (pipeline, batch_id, chunk))");
             statement.execute("CREATE TABLE IF NOT EXISTS " + SOURCES + " ("
@@ -98,14 +90,13 @@ final class BufferTable {
 
     static void insert(Connection connection, String pipeline, String batchId, int chunk, StoredChunk stored) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + NAME
-                + " (pipeline, batch_id, chunk, source, record_format, properties, records) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " (pipeline, batch_id, chunk, source, record_format, records) VALUES (?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, pipeline);
             insert.setString(2, batchId);
             insert.setInt(3, chunk);
             insert.setString(4, stored.source());
             insert.setString(5, stored.format());
-            insert.setString(6, stored.properties());
-            insert.setBytes(7, stored.records());
+            insert.setBytes(6, stored.records());
             insert.executeUpdate();
         }
     }
@@ -139,14 +130,14 @@ final class BufferTable {
     }
 
     static List<StoredChunk> chunks(Connection connection, String pipeline, String batchId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT source, record_format, properties, records FROM " + NAME
+        try (PreparedStatement select = connection.prepareStatement("SELECT source, record_format, records FROM " + NAME
                 + " WHERE pipeline = ? AND batch_id = ? ORDER BY chunk")) {
             select.setString(1, pipeline);
             select.setString(2, batchId);
             List<StoredChunk> chunks = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    chunks.add(new StoredChunk(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4)));
+                    chunks.add(new StoredChunk(rs.getString(1), rs.getString(2), rs.getBytes(3)));
                 }
             }
             return chunks;

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.batchpipeline.source.RecordFormat;
-import io.batchpipeline.source.SourceRecord;
+import io.batchpipeline.record.RecordFormat;
+import io.batchpipeline.record.SourceRecord;
 
 /**
  * A chunk's records as one binary value: the count, then per record its line number and its raw text in

@@ -1,85 +1,91 @@
 package io.batchpipeline.config;
 
-import java.util.Locale;
-import java.util.Set;
+import java.util.Properties;
 import java.util.function.Function;
 
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
- * Typed, validated reads of configuration keys. Values come from Camel's properties component, so
- * application.properties, environment variables and -D overrides all apply. Every failure names the key.
+ * Typed, validated reads of {@link Setting}s, for the application or for one pipeline. Values come from Camel's
+ * properties component, so application.properties, -D overrides and environment variables (BATCH_SIZE for
+ * batch.size) all apply. Every failure names what the user set: the application key, or the template parameter
+ * of the pipeline that gave its own value.
  */
 public final class Settings {
 
-    private final Function<String, String> lookup;
+    private final Function<Setting, String> value;
+    private final Function<Setting, String> name;
 
-    public Settings(Function<String, String> lookup) {
-        this.lookup = lookup;
+    Settings(Function<Setting, String> value, Function<Setting, String> name) {
+        this.value = value;
+        this.name = name;
     }
 
-    /** Resolves keys as route placeholders do, so -D and environment variables (BATCH_SIZE for batch.size) apply. */
-    public static Settings of(PropertiesComponent properties) {
-        return new Settings(key -> properties.resolveProperty(key).isPresent() ? properties.parseUri("{{" + key + "}}") : null);
+    /** The application's keys. */
+    public static Settings application(PropertiesComponent properties) {
+        return new Settings(s -> resolve(properties, s.key()), Setting::key);
     }
 
-    public String text(String key) {
-        String value = lookup.apply(key);
-        if (value == null || value.isBlank()) {
-            throw new InvalidSettingException(key, "is not set");
-        }
-        return value.trim();
+    /**
+     * A pipeline's settings while the route template creates it: the template instance's parameters, which
+     * default to the application keys ({@code batchSize} to {@code {{batch.size}}}).
+     */
+    public static Settings pipeline(PropertiesComponent properties, String pipeline) {
+        Properties parameters = properties.getLocalProperties();
+        return new Settings(
+                s -> resolve(properties, given(parameters, s) ? s.parameter() : s.key()),
+                s -> given(parameters, s) ? "parameter " + s.parameter() + " of pipeline " + pipeline : s.key());
     }
 
-    /** A value that may be empty; returns "" when unset. */
-    public String optional(String key) {
-        String value = lookup.apply(key);
-        return value == null ? "" : value.trim();
+    /** The pipeline gave its own value, rather than the default that refers to the application key. */
+    private static boolean given(Properties parameters, Setting setting) {
+        String raw = setting.parameter() == null ? null : parameters.getProperty(setting.parameter());
+        return raw != null && !raw.equals("{{" + setting.key() + "}}");
     }
 
-    public int positiveInt(String key) {
-        return (int) positive(key, Integer.MAX_VALUE);
+    private static String resolve(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).isPresent() ? properties.parseUri("{{" + key + "}}") : null;
     }
 
-    public long positiveLong(String key) {
-        return positive(key, Long.MAX_VALUE);
+    public String text(Setting setting) {
+        return (String) read(setting);
     }
 
-    private long positive(String key, long max) {
-        String value = text(key);
-        long number;
+    public int intValue(Setting setting) {
+        return (Integer) read(setting);
+    }
+
+    public long longValue(Setting setting) {
+        return (Long) read(setting);
+    }
+
+    public boolean bool(Setting setting) {
+        return (Boolean) read(setting);
+    }
+
+    public char character(Setting setting) {
+        return (Character) read(setting);
+    }
+
+    /** Checks the value against the setting's type. */
+    void validate(Setting setting) {
+        read(setting);
+    }
+
+    private Object read(Setting setting) {
         try {
-            number = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new InvalidSettingException(key, "'" + value + "' is not a whole number");
+            return setting.parse(value.apply(setting));
+        } catch (IllegalArgumentException e) {
+            throw invalid(setting, e.getMessage(), null);
         }
-        if (number <= 0 || number > max) {
-            throw new InvalidSettingException(key, "must be between 1 and " + max + ", was " + number);
-        }
-        return number;
     }
 
-    /** One of the allowed words, case-insensitive, returned in lower case. */
-    public String oneOf(String key, Set<String> allowed) {
-        String value = text(key).toLowerCase(Locale.ROOT);
-        if (!allowed.contains(value)) {
-            throw new InvalidSettingException(key, "unknown value '" + value + "': use one of " + String.join(", ", allowed.stream().sorted().toList()));
-        }
-        return value;
+    /** How errors name the setting: its key, or the pipeline's parameter. */
+    public String nameOf(Setting setting) {
+        return name.apply(setting);
     }
 
-    public boolean bool(String key) {
-        return switch (oneOf(key, Set.of("true", "false"))) {
-            case "true" -> true;
-            default -> false;
-        };
-    }
-
-    public char singleChar(String key) {
-        String value = lookup.apply(key);
-        if (value == null || value.length() != 1) {
-            throw new InvalidSettingException(key, "must be exactly one character, was '" + value + "'");
-        }
-        return value.charAt(0);
+    public InvalidSettingException invalid(Setting setting, String problem, Throwable cause) {
+        return new InvalidSettingException(nameOf(setting), problem, cause);
     }
 }

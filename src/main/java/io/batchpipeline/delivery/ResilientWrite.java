@@ -2,8 +2,8 @@ package io.batchpipeline.delivery;
 
 import java.util.List;
 
-import io.batchpipeline.batching.Row;
-import io.batchpipeline.deadletter.Errors;
+import io.batchpipeline.common.Errors;
+import io.batchpipeline.record.Row;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.sink.SameTransaction;
 import org.slf4j.Logger;
@@ -19,20 +19,20 @@ import org.slf4j.LoggerFactory;
  * <p>A batch from the durable buffer is never given up: when it cannot be written for a reason other than
  * its data, the write fails, the batch stays in the buffer, and the aggregator's recovery tries it again.
  */
-public final class ResilientWrite {
+public final class ResilientWrite<R> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResilientWrite.class);
 
     /** Takes a row that cannot be written, with the reason. */
     @FunctionalInterface
     public interface Rejector {
-        void reject(Row row, String reason);
+        void reject(Row<?> row, String reason);
     }
 
-    private final BatchSink sink;
+    private final BatchSink<R> sink;
     private final RetryPolicy retry;
 
-    public ResilientWrite(BatchSink sink, RetryPolicy retry) {
+    public ResilientWrite(BatchSink<R> sink, RetryPolicy retry) {
         this.sink = sink;
         this.retry = retry;
     }
@@ -44,14 +44,14 @@ public final class ResilientWrite {
      *                batch; null when the batch is not durable
      * @throws Exception when a durable batch cannot be written now and stays in the buffer
      */
-    public int write(List<Row> rows, Rejector rejector, SameTransaction release) throws Exception {
+    public int write(List<Row<R>> rows, Rejector rejector, SameTransaction release) throws Exception {
         if (rows.isEmpty()) {
             return 0;
         }
         return write(rows, rejector, release, release != null);
     }
 
-    private int write(List<Row> rows, Rejector rejector, SameTransaction release, boolean durable) throws Exception {
+    private int write(List<Row<R>> rows, Rejector rejector, SameTransaction release, boolean durable) throws Exception {
         String what = "Write of " + rows.size() + " rows to " + sink.describe();
         Exception failure = retry.run(what, LOG, () -> sink.write(rows, release));
         if (failure == null) {

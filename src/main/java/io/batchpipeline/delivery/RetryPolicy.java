@@ -2,7 +2,7 @@ package io.batchpipeline.delivery;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.batchpipeline.deadletter.Errors;
+import io.batchpipeline.common.Errors;
 import org.slf4j.Logger;
 
 /**
@@ -10,9 +10,6 @@ import org.slf4j.Logger;
  * {@code min(initialDelay * 2^(n-1), maxDelay)}, so writers that failed together do not retry together.
  */
 public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDelayMillis) {
-
-    /** The defaults of sink.retry.*: more than a minute of retries. */
-    public static final RetryPolicy DEFAULT = new RetryPolicy(20, 100, 10_000);
 
     /** Database work that may fail transiently. */
     @FunctionalInterface

@@ -2,11 +2,10 @@ package io.batchpipeline.observability;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.batchpipeline.batching.FlushReason;
+import io.batchpipeline.record.FlushReason;
 
 /** Counters for one pipeline: what it read, rejected and wrote, and when. Thread-safe. */
 public final class PipelineStats {
@@ -16,7 +15,6 @@ public final class PipelineStats {
     private final LongAdder recordsRejected = new LongAdder();
     private final LongAdder rowsWritten = new LongAdder();
     private final LongAdder rowsFailed = new LongAdder();
-    private final AtomicInteger openBatchRecords = new AtomicInteger();
     private final Map<FlushReason, LongAdder> batchesByReason = new EnumMap<>(FlushReason.class);
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastWriteNanos = new AtomicLong();
@@ -32,15 +30,6 @@ public final class PipelineStats {
     public void recordsRead(int records) {
         firstReadNanos.compareAndSet(0, System.nanoTime());
         recordsRead.add(records);
-    }
-
-    /** Records in the batch the aggregator holds open right now. */
-    public void openBatchRecords(int records) {
-        openBatchRecords.set(records);
-    }
-
-    public int openBatchRecords() {
-        return openBatchRecords.get();
     }
 
     public void recordRejected() {

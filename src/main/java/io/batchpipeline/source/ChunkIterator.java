@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.IntSupplier;
 
-import io.batchpipeline.delivery.SourceReceipt;
+import io.batchpipeline.record.SourceReceipt;
+import io.batchpipeline.record.SourceRecord;
 
 /**
  * Groups records into chunks, one Camel exchange each: with one exchange per record the route itself tops

@@ -5,6 +5,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.batchpipeline.record.MalformedRecordException;
+import io.batchpipeline.record.ParseResult;
+import io.batchpipeline.record.ParsedRecord;
+import io.batchpipeline.record.RecordFormat;
+import io.batchpipeline.record.SourceRecord;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -56,7 +61,7 @@ final class CsvRecordFormat implements RecordFormat {
     }
 
     @Override
-    public void parseAll(List<SourceRecord> records, int from, int to, Object[] results) {
+    public void parseAll(List<SourceRecord> records, int from, int to, ParseResult[] results) {
         // records without a quote character are split directly; the rest go through Commons CSV
         int quoted = 0;
         for (int i = from; i < to; i++) {
@@ -77,7 +82,7 @@ final class CsvRecordFormat implements RecordFormat {
      * would return the same fields (the format trims nothing and has no escape character), at several times
      * the cost.
      */
-    private Object split(String raw) {
+    private ParseResult split(String raw) {
         char delimiter = format.getDelimiterString().charAt(0);
         int fields = 1;
         for (int i = raw.indexOf(delimiter); i >= 0; i = raw.indexOf(delimiter, i + 1)) {
@@ -97,7 +102,7 @@ final class CsvRecordFormat implements RecordFormat {
     }
 
     /** Parses the records in [from, to) that have no result yet, with as few Commons CSV parsers as possible. */
-    private void parseQuoted(List<SourceRecord> records, int from, int to, Object[] results) {
+    private void parseQuoted(List<SourceRecord> records, int from, int to, ParseResult[] results) {
         List<SourceRecord> quoted = new ArrayList<>();
         int[] positions = new int[to - from];
         for (int i = from; i < to; i++) {
@@ -106,7 +111,7 @@ final class CsvRecordFormat implements RecordFormat {
                 quoted.add(records.get(i));
             }
         }
-        Object[] parsed = new Object[quoted.size()];
+        ParseResult[] parsed = new ParseResult[quoted.size()];
         int next = 0;
         while (next < quoted.size()) {
             int alone = parseRun(quoted, next, quoted.size(), parsed);
@@ -125,7 +130,7 @@ final class CsvRecordFormat implements RecordFormat {
      * record is seen to start where it was placed (or the text ends), which proves it was read as exactly one
      * record. Returns the index of the record to parse on its own, or {@code to} when every record was placed.
      */
-    private int parseRun(List<SourceRecord> records, int from, int to, Object[] results) {
+    private int parseRun(List<SourceRecord> records, int from, int to, ParseResult[] results) {
         int length = 0;
         for (int i = from; i < to; i++) {
             length += records.get(i).raw().length() + 1;
@@ -137,7 +142,7 @@ final class CsvRecordFormat implements RecordFormat {
             text.append(records.get(i).raw()).append('\n');
         }
         int i = from;
-        Object pending = null;
+        ParseResult pending = null;
         try (CSVParser parser = CSVParser.parse(text.toString(), format)) {
             for (CSVRecord record : parser) {
                 if (i == to || record.getCharacterPosition() != starts[i - from]) {
@@ -159,7 +164,7 @@ final class CsvRecordFormat implements RecordFormat {
         return to;
     }
 
-    private Object result(CSVRecord record) {
+    private ParseResult result(CSVRecord record) {
         if (record.size() != header.size()) {
             return wrongFieldCount(record.size());
         }
@@ -170,13 +175,13 @@ final class CsvRecordFormat implements RecordFormat {
         return new ParsedRecord(header, values);
     }
 
-    private MalformedRecordException wrongFieldCount(int found) {
-        return new MalformedRecordException("expected " + header.size() + " fields as in the header, found " + found);
+    private ParseResult.Malformed wrongFieldCount(int found) {
+        return new ParseResult.Malformed("expected " + header.size() + " fields as in the header, found " + found);
     }
 
     private ParsedRecord fields(List<String> values) {
         if (values.size() != header.size()) {
-            throw wrongFieldCount(values.size());
+            throw new MalformedRecordException(wrongFieldCount(values.size()).reason());
         }
         return new ParsedRecord(header, values.toArray());
     }

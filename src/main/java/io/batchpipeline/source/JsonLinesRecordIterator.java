@@ -2,7 +2,9 @@ package io.batchpipeline.source;
 
 import java.io.BufferedReader;
 
-import io.batchpipeline.delivery.SourceReceipt;
+import io.batchpipeline.record.RecordFormat;
+import io.batchpipeline.record.SourceReceipt;
+import io.batchpipeline.record.SourceRecord;
 
 /** JSON lines: one JSON object per line; blank lines are skipped. */
 final class JsonLinesRecordIterator extends LineRecordIterator {

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchpipeline.record.MalformedRecordException;
+import io.batchpipeline.record.ParsedRecord;
+import io.batchpipeline.record.RecordFormat;
 
 /**
  * One JSON object, parsed by Jackson. Scalars become Java values (text, exact numbers, booleans, null);

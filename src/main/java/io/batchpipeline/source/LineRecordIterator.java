@@ -7,7 +7,8 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
-import io.batchpipeline.delivery.SourceReceipt;
+import io.batchpipeline.record.SourceReceipt;
+import io.batchpipeline.record.SourceRecord;
 
 /**
  * Streams records out of a reader one at a time, so a file of any size is never held in memory.

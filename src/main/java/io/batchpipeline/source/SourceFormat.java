@@ -2,15 +2,12 @@ package io.batchpipeline.source;
 
 import java.util.Locale;
 
-/** The record formats a source can carry. */
+/** The record formats a source can carry: CSV with a header line, or JSON lines. */
 public enum SourceFormat {
     CSV, JSONL;
 
+    /** The format named by a validated setting value ({@code csv}, {@code jsonl}). */
     public static SourceFormat of(String value) {
-        try {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unknown source format '" + value + "': use csv or jsonl");
-        }
+        return valueOf(value.toUpperCase(Locale.ROOT));
     }
 }

@@ -1,8 +1,7 @@
 package io.batchpipeline.steps;
 
-import io.batchpipeline.batching.BatchJournal;
-import io.batchpipeline.delivery.SourceReceipt;
-import io.batchpipeline.source.RecordReader;
+import io.batchpipeline.record.SourceReceipt;
+import io.batchpipeline.source.FileProgress;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFileEndpoint;
@@ -12,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last step for a file: completes its exchange, which moves the file to {@code .done}, only once all its
+ * One pipeline's last step for a file: completes its exchange, which moves the file to {@code .done}, only once all its
  * records are written or dead-lettered; after a crash the file is still in the input folder and is read
  * again. Asynchronous, so no thread is held while the file's last batch waits to close.
  *
@@ -25,19 +24,30 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwaitWrittenStep.class);
 
+    private final boolean durable;
+    private final FileProgress progress;
+
+    /**
+     * @param durable  records are stored in a durable buffer once read, so every source completes at once
+     * @param progress told when a file is done, so it forgets how far the file was stored
+     */
+    public AwaitWrittenStep(boolean durable, FileProgress progress) {
+        this.durable = durable;
+        this.progress = progress;
+    }
+
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        SourceReceipt receipt = exchange.getProperty(RecordReader.RECEIPT_PROPERTY, SourceReceipt.class);
-        BatchJournal journal = BatchJournal.of(exchange);
-        if (journal != null) {
+        SourceReceipt receipt = exchange.getProperty(SourceReceipt.PROPERTY, SourceReceipt.class);
+        if (durable) {
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onComplete(Exchange done) {
-                    journal.sourceDone(done);
+                    progress.sourceDone(done);
                 }
             });
         }
-        if (receipt == null || !(exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>) || journal != null) {
+        if (receipt == null || !(exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>) || durable) {
             callback.done(true);
             return true;
         }

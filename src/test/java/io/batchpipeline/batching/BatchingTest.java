@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.batchpipeline.observability.PipelineStats;
+import io.batchpipeline.record.FlushReason;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;

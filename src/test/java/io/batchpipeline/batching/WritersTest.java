@@ -23,7 +23,7 @@ class WritersTest {
     void fourWritersWriteConcurrentlyAndAFullHandOffMakesTheSourceWait() throws Exception {
         try (RunningPipeline pipeline = RunningPipeline.start(RunningPipeline.gated(dir))) {
             GateSink sink = pipeline.bean("gateSink", GateSink.class);
-            WriterPool writers = pipeline.bean("gatedWriters", WriterPool.class);
+            WriterPool writers = pipeline.writers("gated-pipeline");
             PipelineStats stats = pipeline.stats("gated-pipeline");
 
             SampleData.writeCsv(dir.resolve("gated"), "orders.csv", 1, 5000);

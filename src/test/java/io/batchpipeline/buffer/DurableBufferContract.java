@@ -12,15 +12,17 @@ import java.util.stream.LongStream;
 import com.zaxxer.hikari.HikariDataSource;
 import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.BatchAggregationStrategy;
-import io.batchpipeline.batching.BatchJournal;
-import io.batchpipeline.batching.Row;
+import io.batchpipeline.batching.TimeoutMode;
 import io.batchpipeline.delivery.RetryPolicy;
+import io.batchpipeline.jdbc.DataSources;
 import io.batchpipeline.observability.PipelineRegistry;
-import io.batchpipeline.sink.jdbc.DataSources;
+import io.batchpipeline.record.RecordFormat;
+import io.batchpipeline.record.Row;
+import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.jdbc.JdbcBatchSink;
-import io.batchpipeline.source.RecordFormat;
+import io.batchpipeline.source.RecordFormats;
 import io.batchpipeline.source.RecordReader;
-import io.batchpipeline.source.SourceRecord;
+import io.batchpipeline.source.SourceFormat;
 import io.batchpipeline.support.Databases;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -42,10 +44,10 @@ abstract class DurableBufferContract {
     private final String user;
     private final String password;
     private final CamelContext context = new DefaultCamelContext();
-    private final RecordReader reader = new RecordReader(new PipelineRegistry());
-    private final BatchAggregationStrategy strategy = new BatchAggregationStrategy(new PipelineRegistry());
     private HikariDataSource dataSource;
     private DurableBatchBuffer buffer;
+    private BatchAggregationStrategy strategy;
+    private RecordReader reader;
 
     DurableBufferContract(String url, String user, String password) {
         this.url = url;
@@ -58,10 +60,10 @@ abstract class DurableBufferContract {
         dataSource = DataSources.create(url, user, password, 4);
         Databases.dropDurableBuffer(url, user, password);
         Databases.execute(url, user, password, "DROP TABLE IF EXISTS buffered_orders", "CREATE TABLE buffered_orders (id BIGINT, customer VARCHAR(100))");
-        buffer = new DurableBatchBuffer("orders-pipeline", dataSource);
-        buffer.setRetry(new RetryPolicy(3, 10, 100));
+        buffer = new DurableBatchBuffer("orders-pipeline", dataSource, new RetryPolicy(3, 10, 100), 5000);
         buffer.init();
-        context.getRegistry().bind("ordersBuffer", buffer);
+        strategy = new BatchAggregationStrategy(3, 1000, TimeoutMode.MAX_AGE, buffer.journal(), new PipelineRegistry().of("orders-pipeline"));
+        reader = new RecordReader(SourceFormat.CSV, ',', 1000, strategy::room, buffer.progress());
     }
 
     @AfterEach
@@ -70,9 +72,9 @@ abstract class DurableBufferContract {
     }
 
     @Test
-    void aClosedBatchComesBackAsItWasReadWithItsPipelineSettings() {
+    void aClosedBatchComesBackAsItWasRead() {
         // semicolon-separated, with a quoted header name and a record spanning two lines
-        RecordFormat csv = RecordFormat.ofSpec("csv;id;\"customer; name\"");
+        RecordFormat csv = RecordFormats.ofSpec("csv;id;\"customer; name\"");
         List<SourceRecord> first = List.of(record(csv, 2, "1;ann"), record(csv, 3, "2;\"bob\nsmith\""));
         List<SourceRecord> second = List.of(record(csv, 5, "3;cy"));
 
@@ -85,8 +87,6 @@ abstract class DurableBufferContract {
         assertThat(buffer.scan(context)).containsExactly(batch.id());
         Exchange recovered = buffer.recover(context, batch.id());
         assertThat(recovered.getExchangeId()).as("Camel confirms a recovered batch by this id").isEqualTo(batch.id());
-        assertThat(recovered.getFromRouteId()).isEqualTo("orders");
-        assertThat(recovered.getProperty("pipelineSink")).isEqualTo("ordersSink");
         List<SourceRecord> records = recovered.getMessage().getBody(Batch.class).records();
         assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 3L, 5L);
         assertThat(records).extracting(SourceRecord::source).containsOnly("orders.csv");
@@ -95,7 +95,7 @@ abstract class DurableBufferContract {
 
     @Test
     void jsonLinesComeBackWithExactDecimals() {
-        Exchange batchExchange = strategy.aggregate(null, chunk(List.of(record(RecordFormat.ofSpec("jsonl"), 7, "{\"id\":1,\"amount\":0.1}"))));
+        Exchange batchExchange = strategy.aggregate(null, chunk(List.of(record(RecordFormats.ofSpec("jsonl"), 7, "{\"id\":1,\"amount\":0.1}"))));
         strategy.onCompletion(batchExchange);
         String id = batchExchange.getMessage().getBody(Batch.class).id();
 
@@ -111,34 +111,34 @@ abstract class DurableBufferContract {
         sink.setDataSource(dataSource);
         sink.setTable("buffered_orders");
         sink.init();
-        RecordFormat csv = RecordFormat.ofSpec("csv,id,customer");
+        RecordFormat csv = RecordFormats.ofSpec("csv,id,customer");
         List<SourceRecord> records = LongStream.rangeClosed(1, 10).mapToObj(id -> record(csv, id + 1, id + ",c" + id)).toList();
         Exchange batchExchange = strategy.aggregate(null, chunk(records));
         strategy.onCompletion(batchExchange);
         Batch batch = batchExchange.getMessage().getBody(Batch.class);
-        List<Row> rows = new ArrayList<>();
+        List<Row<Object[]>> rows = new ArrayList<>();
         for (SourceRecord record : records) {
             rows.add(sink.convert(record, record.parse()));
         }
 
-        sink.write(rows, buffer.release(batch));
+        sink.write(rows, buffer.journal().release(batch));
         assertThat(buffer.scan(context)).as("released with the write").isEmpty();
         // a retry after a commit whose acknowledgement was lost, or a recovery racing the first write
-        sink.write(rows, buffer.release(batch));
+        sink.write(rows, buffer.journal().release(batch));
 
         assertThat(Databases.count(url, user, password, "SELECT COUNT(*) FROM buffered_orders")).isEqualTo(10);
     }
 
     @Test
     void aBatchWhoseWriteRolledBackStaysInTheBuffer() throws Exception {
-        RecordFormat csv = RecordFormat.ofSpec("csv,id,customer");
+        RecordFormat csv = RecordFormats.ofSpec("csv,id,customer");
         Exchange batchExchange = strategy.aggregate(null, chunk(List.of(record(csv, 2, "1,ann"))));
         strategy.onCompletion(batchExchange);
         Batch batch = batchExchange.getMessage().getBody(Batch.class);
 
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            assertThat(buffer.release(batch).run(connection)).isTrue();
+            assertThat(buffer.journal().release(batch).run(connection)).isTrue();
             connection.rollback();
         }
 
@@ -152,9 +152,8 @@ abstract class DurableBufferContract {
     void aFileReadAgainAfterACrashResumesAfterItsStoredRecords() throws Exception {
         Exchange file = chunk(List.of());
         file.getMessage().setHeaders(Map.of(Exchange.FILE_NAME, "orders.csv", Exchange.FILE_LENGTH, 52L, Exchange.FILE_LAST_MODIFIED, 1764000000000L));
-        file.setProperty(RecordReader.FORMAT_PROPERTY, "csv");
         file.getMessage().setBody("id,customer\n1,ann\n2,bob\n3,cy\n4,di\n5,ed\n");
-        RecordFormat csv = RecordFormat.ofSpec("csv,id,customer");
+        RecordFormat csv = RecordFormats.ofSpec("csv,id,customer");
         Exchange stored = chunk(List.of(record(csv, 2, "1,ann"), record(csv, 3, "2,bob")));
         stored.getMessage().setHeaders(file.getMessage().getHeaders());
         strategy.aggregate(null, stored); // stored, then the process died
@@ -163,8 +162,8 @@ abstract class DurableBufferContract {
         reader.read(file).forEachRemaining(chunk -> chunk.forEach(record -> lines.add(record.line())));
 
         assertThat(lines).as("the records after line 3").containsExactly(4L, 5L, 6L);
-        buffer.sourceDone(file);
-        assertThat(buffer.storedThrough(file)).as("forgotten once the file is done").isZero();
+        buffer.progress().sourceDone(file);
+        assertThat(buffer.progress().storedThrough(file)).as("forgotten once the file is done").isZero();
     }
 
     private static SourceRecord record(RecordFormat format, long line, String raw) {
@@ -173,10 +172,6 @@ abstract class DurableBufferContract {
 
     private Exchange chunk(List<SourceRecord> records) {
         Exchange exchange = new DefaultExchange(context);
-        exchange.getExchangeExtension().setFromRouteId("orders");
-        Map.of(BatchAggregationStrategy.SIZE_PROPERTY, "3", BatchAggregationStrategy.TIMEOUT_PROPERTY, "1000",
-                BatchAggregationStrategy.TIMEOUT_MODE_PROPERTY, "max-age", BatchJournal.REPOSITORY_PROPERTY, "ordersBuffer",
-                "pipelineSink", "ordersSink").forEach(exchange::setProperty);
         exchange.getMessage().setBody(records);
         return exchange;
     }

@@ -42,7 +42,7 @@ class DeliveryTest {
     void aFileMovesToDoneOnlyOnceAllItsRecordsAreWritten() throws Exception {
         try (RunningPipeline pipeline = RunningPipeline.start(RunningPipeline.gated(dir))) {
             GateSink sink = pipeline.bean("gateSink", GateSink.class);
-            WriterPool writers = pipeline.bean("gatedWriters", WriterPool.class);
+            WriterPool writers = pipeline.writers("gated-pipeline");
             SampleData.writeCsv(dir.resolve("gated"), "orders.csv", 1, 20);
 
             // every record has been read and handed on: both batches are inside the stalled sink

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import io.batchpipeline.batching.FlushReason;
+import io.batchpipeline.record.FlushReason;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.batchpipeline.record.MalformedRecordException;
+import io.batchpipeline.record.ParseResult;
+import io.batchpipeline.record.ParsedRecord;
+import io.batchpipeline.record.RecordFormat;
+import io.batchpipeline.record.SourceRecord;
 import org.apache.commons.csv.CSVFormat;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +38,7 @@ class CsvRecordFormatTest {
             records.add(new SourceRecord("t.csv", i + 2, raws.get(i), format, null));
         }
 
-        Object[] batch = RecordFormat.parseBatch(records);
+        ParseResult[] batch = RecordFormat.parseBatch(records);
 
         for (int i = 0; i < raws.size(); i++) {
             Object alone;
@@ -43,15 +48,15 @@ class CsvRecordFormatTest {
                 alone = e;
             }
             if (alone instanceof MalformedRecordException expected) {
-                assertThat(batch[i]).as(raws.get(i)).isInstanceOf(MalformedRecordException.class);
-                assertThat(((Exception) batch[i]).getMessage()).isEqualTo(expected.getMessage());
+                assertThat(batch[i]).as(raws.get(i)).isInstanceOf(ParseResult.Malformed.class);
+                assertThat(((ParseResult.Malformed) batch[i]).reason()).isEqualTo(expected.getMessage());
             } else {
                 assertThat(((ParsedRecord) batch[i]).asMap()).as(raws.get(i)).isEqualTo(((ParsedRecord) alone).asMap());
             }
         }
         assertThat(((ParsedRecord) batch[1]).asMap()).containsEntry("note", "two\nlines");
         assertThat(((ParsedRecord) batch[6]).asMap()).containsEntry("id", "7");
-        assertThat(batch[2]).isInstanceOf(MalformedRecordException.class);
-        assertThat(batch[5]).isInstanceOf(MalformedRecordException.class);
+        assertThat(batch[2]).isInstanceOf(ParseResult.Malformed.class);
+        assertThat(batch[5]).isInstanceOf(ParseResult.Malformed.class);
     }
 }

@@ -8,6 +8,8 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.batchpipeline.record.MalformedRecordException;
+import io.batchpipeline.record.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 class CsvRecordIteratorTest {

@@ -6,13 +6,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.batchpipeline.batching.Row;
+import io.batchpipeline.record.Row;
 import io.batchpipeline.sink.BatchSink;
-import io.batchpipeline.source.ParsedRecord;
-import io.batchpipeline.source.SourceRecord;
+import io.batchpipeline.record.ParsedRecord;
+import io.batchpipeline.record.SourceRecord;
 
 /** A deliberately slow sink: every write waits until the test opens the gate, and counts who is inside. */
-public class GateSink implements BatchSink {
+public class GateSink implements BatchSink<ParsedRecord> {
 
     private final CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger inside = new AtomicInteger();
@@ -20,12 +20,12 @@ public class GateSink implements BatchSink {
     private final AtomicLong rows = new AtomicLong();
 
     @Override
-    public Row convert(SourceRecord record, ParsedRecord fields) {
-        return new Row(fields, record);
+    public Row<ParsedRecord> convert(SourceRecord record, ParsedRecord fields) {
+        return new Row<>(fields, record);
     }
 
     @Override
-    public void write(List<Row> batch) throws InterruptedException {
+    public void write(List<Row<ParsedRecord>> batch) throws InterruptedException {
         maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
         try {
             if (!gate.await(60, TimeUnit.SECONDS)) {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.batchpipeline.BatchPipelineApplication;
 import io.batchpipeline.batching.WriterPool;
+import io.batchpipeline.config.Pipelines;
 import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.PipelineStats;
 import org.apache.camel.CamelContext;
@@ -70,8 +71,9 @@ public final class RunningPipeline implements AutoCloseable {
         return stats("default-pipeline");
     }
 
-    public WriterPool writers() {
-        return context().getRegistry().lookupByNameAndType("batchWriters", WriterPool.class);
+    /** The writer pool of a pipeline, by its name (route id). */
+    public WriterPool writers(String pipeline) {
+        return bean("pipelines", Pipelines.class).of(pipeline).writers();
     }
 
     public <T> T bean(String name, Class<T> type) {

@@ -19,18 +19,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.batchpipeline.batching.Row;
-import io.batchpipeline.config.InvalidSettingException;
+import io.batchpipeline.common.InvalidPropertyException;
+import io.batchpipeline.record.ParsedRecord;
+import io.batchpipeline.record.Row;
+import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.BatchSink;
-import io.batchpipeline.source.ParsedRecord;
-import io.batchpipeline.source.SourceRecord;
-import io.batchpipeline.transform.FieldMap;
+import io.batchpipeline.sink.FieldMap;
 
 /**
  * Writes one file per batch. The file is written under a hidden temporary name, forced to disk, then
- * renamed atomically, so a reader of the directory never sees a partial file.
+ * renamed atomically, so a reader of the directory never sees a partial file. Errors name this class's own properties.
  */
-public class FileBatchSink implements BatchSink {
+public class FileBatchSink implements BatchSink<Map<String, Object>> {
 
     private String directory;
     private String format = "csv";
@@ -46,26 +46,18 @@ public class FileBatchSink implements BatchSink {
 
     public void init() {
         if (directory == null || directory.isBlank()) {
-            throw new InvalidSettingException("sink.file.directory", "is empty: name the directory batch files go to");
+            throw new InvalidPropertyException("directory", "is empty: name the directory batch files go to");
         }
-        try {
-            fileFormat = FileFormat.of(format);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("sink.file.format", e.getMessage());
-        }
-        try {
-            fields = FieldMap.parse(fieldMap);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("transform.field-map", e.getMessage());
-        }
+        fileFormat = FileFormat.of(format);
+        fields = FieldMap.parse("fieldMap", fieldMap);
         dir = Path.of(directory);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new InvalidSettingException("sink.file.directory", "cannot create " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new InvalidPropertyException("directory", "cannot create " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         if (!Files.isWritable(dir)) {
-            throw new InvalidSettingException("sink.file.directory", dir.toAbsolutePath() + " is not writable");
+            throw new InvalidPropertyException("directory", dir.toAbsolutePath() + " is not writable");
         }
         fixedColumns = columns == null || columns.isBlank() ? null
                 : Arrays.stream(columns.split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList();
@@ -73,24 +65,22 @@ public class FileBatchSink implements BatchSink {
     }
 
     @Override
-    public Row convert(SourceRecord record, ParsedRecord parsed) {
+    public Row<Map<String, Object>> convert(SourceRecord record, ParsedRecord parsed) {
         Map<String, Object> renamed = new LinkedHashMap<>(parsed.names().size() * 2);
         for (int i = 0; i < parsed.values().length; i++) {
             renamed.put(fields.columnFor(parsed.names().get(i)), parsed.values()[i]);
         }
-        return new Row(renamed, record);
+        return new Row<>(renamed, record);
     }
 
     @Override
-    public void write(List<Row> rows) throws IOException {
+    public void write(List<Row<Map<String, Object>>> rows) throws IOException {
         if (rows.isEmpty()) {
             return;
         }
         List<Map<String, Object>> records = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> record = (Map<String, Object>) row.data();
-            records.add(record);
+        for (Row<Map<String, Object>> row : rows) {
+            records.add(row.data());
         }
         String name = names.next();
         Path temp = dir.resolve("." + name + ".tmp");

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchpipeline.common.InvalidPropertyException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -59,7 +60,7 @@ enum FileFormat {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unknown file format '" + value + "': use csv or ndjson");
+            throw new InvalidPropertyException("format", "unknown file format '" + value + "': use csv or ndjson");
         }
     }
 }

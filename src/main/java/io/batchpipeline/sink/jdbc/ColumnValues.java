@@ -12,6 +12,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
+import io.batchpipeline.jdbc.Column;
+
 /**
  * Converts a source value (text from CSV, or a JSON scalar) to the Java type JDBC expects for a column's
  * SQL type, so that a bad value rejects one record up front instead of failing a whole batch in the

@@ -10,7 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 
-import io.batchpipeline.batching.Row;
+import io.batchpipeline.record.Row;
 
 /**
  * Rows in PostgreSQL's COPY text format, as UTF-8 bytes: tab-separated, {@code \N} for NULL, and backslash
@@ -30,13 +30,13 @@ final class CopyText {
     }
 
     /** The rows' values at {@code indexes}, one line per row. */
-    static CopyText encode(List<Row> rows, int[] indexes) {
+    static CopyText encode(List<Row<Object[]>> rows, int[] indexes) {
         int capacity = 64;
-        for (Row row : rows) {
+        for (Row<Object[]> row : rows) {
             capacity += row.origin().raw().length() + 2 * indexes.length; // the source text is a good estimate
         }
         CopyText out = new CopyText(capacity + capacity / 4);
-        for (Row row : rows) {
+        for (Row<Object[]> row : rows) {
             Object[] values = (Object[]) row.data();
             for (int i = 0; i < indexes.length; i++) {
                 if (i > 0) {
@@ -58,7 +58,7 @@ final class CopyText {
     }
 
     private void value(Object value) {
-        if (value == null || value == JdbcBatchSink.ABSENT) {
+        if (value == null || value == TableRows.ABSENT) {
             ascii("\\N");
         } else if (value instanceof String text) {
             escaped(text);

@@ -6,7 +6,9 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import io.batchpipeline.batching.Row;
+import io.batchpipeline.jdbc.Column;
+import io.batchpipeline.jdbc.SqlDialect;
+import io.batchpipeline.record.Row;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -26,7 +28,7 @@ final class PostgresCopyWriter implements BatchWriter {
     }
 
     @Override
-    public void write(Connection connection, List<Column> columns, int[] indexes, List<Row> rows) throws SQLException {
+    public void write(Connection connection, List<Column> columns, int[] indexes, List<Row<Object[]>> rows) throws SQLException {
         String names = columns.stream().map(Column::quoted).collect(Collectors.joining(", "));
         CopyText data = CopyText.encode(rows, indexes);
         if (keys.isEmpty()) {

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.batchpipeline.batching.Row;
+import io.batchpipeline.jdbc.Column;
+import io.batchpipeline.record.Row;
 
 /**
  * A prepared INSERT or upsert with {@code executeBatch}: one round trip per batch where the driver batches
@@ -26,13 +27,13 @@ final class StatementBatchWriter implements BatchWriter {
     }
 
     @Override
-    public void write(Connection connection, List<Column> columns, int[] indexes, List<Row> rows) throws SQLException {
+    public void write(Connection connection, List<Column> columns, int[] indexes, List<Row<Object[]>> rows) throws SQLException {
         String statementSql = sql.computeIfAbsent(columns, cols -> keys.isEmpty()
                 ? schema.dialect().insert(schema.qualifiedName(), cols)
                 : schema.dialect().upsert(schema.qualifiedName(), cols, keys));
         try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
-            for (Row row : rows) {
-                Object[] values = (Object[]) row.data();
+            for (Row<Object[]> row : rows) {
+                Object[] values = row.data();
                 for (int i = 0; i < indexes.length; i++) {
                     bind(statement, i + 1, columns.get(i), values[indexes[i]]);
                 }
@@ -43,7 +44,7 @@ final class StatementBatchWriter implements BatchWriter {
     }
 
     private static void bind(PreparedStatement statement, int parameter, Column column, Object value) throws SQLException {
-        if (value == null || value == JdbcBatchSink.ABSENT) {
+        if (value == null || value == TableRows.ABSENT) {
             statement.setNull(parameter, column.jdbcType());
         } else if (column.jdbcType() == Types.OTHER) {
             statement.setObject(parameter, value, Types.OTHER); // uuid, json and other server-side types

@@ -13,7 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import io.batchpipeline.config.InvalidSettingException;
+import io.batchpipeline.common.InvalidPropertyException;
+import io.batchpipeline.jdbc.Column;
+import io.batchpipeline.jdbc.DataSources;
+import io.batchpipeline.jdbc.SqlDialect;
 
 /**
  * The target table as the database's metadata describes it. Table and column names from configuration are
@@ -39,25 +42,25 @@ public final class TableSchema {
         columns.forEach(c -> byLowerName.put(c.name().toLowerCase(Locale.ROOT), c));
     }
 
-    /** Reads the table's columns and unique keys. @throws InvalidSettingException naming sink.jdbc.table */
+    /** Reads the table's columns and unique keys. @throws InvalidPropertyException naming the property {@code table} */
     public static TableSchema read(Connection connection, String table) throws SQLException {
         if (table == null || table.isBlank()) {
-            throw new InvalidSettingException("sink.jdbc.table", "is empty: name the table to write to");
+            throw new InvalidPropertyException("table", "is empty: name the table to write to");
         }
         DatabaseMetaData meta = connection.getMetaData();
-        SqlDialect dialect = SqlDialect.fromProductName(meta.getDatabaseProductName());
+        SqlDialect dialect = SqlDialect.of(connection);
         String quote = meta.getIdentifierQuoteString().trim();
         String[] parts = table.trim().split("\\.");
         if (parts.length > 2) {
-            throw new InvalidSettingException("sink.jdbc.table", "'" + table + "' is not of the form table or schema.table");
+            throw new InvalidPropertyException("table", "'" + table + "' is not of the form table or schema.table");
         }
         String schemaHint = parts.length == 2 ? parts[0] : null;
         String nameHint = parts[parts.length - 1];
 
         TableRef ref = findTable(connection, meta, schemaHint, nameHint);
         if (ref == null) {
-            throw new InvalidSettingException("sink.jdbc.table", "table '" + table + "' does not exist in "
-                    + meta.getURL() + ": create it first or set sink.jdbc.init-script");
+            throw new InvalidPropertyException("table", "table '" + table + "' does not exist in "
+                    + DataSources.redact(meta.getURL()) + ": create it first, or give an init script that does");
         }
         List<Column> columns = new ArrayList<>();
         try (ResultSet rs = meta.getColumns(ref.catalog, ref.schema, ref.name, null)) {
@@ -125,7 +128,7 @@ public final class TableSchema {
     }
 
     /** The columns named in {@code names} (comma-separated, case-insensitive), or every writable column when blank. */
-    public List<Column> columns(String names, String setting) {
+    public List<Column> columns(String names, String property) {
         if (names == null || names.isBlank()) {
             return columns;
         }
@@ -133,7 +136,7 @@ public final class TableSchema {
         for (String name : names.split(",")) {
             Column column = column(name.trim());
             if (column == null) {
-                throw new InvalidSettingException(setting, "column '" + name.trim() + "' does not exist in table " + displayName
+                throw new InvalidPropertyException(property, "column '" + name.trim() + "' does not exist in table " + displayName
                         + " (columns: " + columns.stream().map(Column::name).toList() + ")");
             }
             if (!selected.contains(column)) {
@@ -144,11 +147,11 @@ public final class TableSchema {
     }
 
     /** Checks that {@code keys} are exactly the columns of a primary key or unique index, as an upsert needs. */
-    public void requireUniqueKey(List<Column> keys, String setting) {
+    public void requireUniqueKey(List<Column> keys, String property) {
         Set<String> wanted = new LinkedHashSet<>();
         keys.forEach(k -> wanted.add(k.name().toLowerCase(Locale.ROOT)));
         if (!uniqueKeys.contains(wanted)) {
-            throw new InvalidSettingException(setting, "no primary key or unique index on exactly " + wanted + " in table "
+            throw new InvalidPropertyException(property, "no primary key or unique index on exactly " + wanted + " in table "
                     + displayName + ": upsert needs one (unique keys found: " + uniqueKeys + ")");
         }
     }

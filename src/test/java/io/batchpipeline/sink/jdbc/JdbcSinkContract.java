@@ -20,10 +20,11 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.batchpipeline.batching.Row;
-import io.batchpipeline.config.InvalidSettingException;
-import io.batchpipeline.source.SourceRecord;
-import io.batchpipeline.transform.RejectedRecordException;
+import io.batchpipeline.record.Row;
+import io.batchpipeline.common.InvalidPropertyException;
+import io.batchpipeline.jdbc.DataSources;
+import io.batchpipeline.record.SourceRecord;
+import io.batchpipeline.record.RejectedRecordException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,7 +163,7 @@ abstract class JdbcSinkContract {
     @Test
     void aBatchIsOneTransaction() throws Exception {
         JdbcBatchSink sink = sink("insert");
-        List<Row> withDuplicateKey = batch(sink, named(1, "a"), named(2, "b"), named(1, "again"));
+        List<Row<Object[]>> withDuplicateKey = batch(sink, named(1, "a"), named(2, "b"), named(1, "again"));
 
         assertThatThrownBy(() -> sink.write(withDuplicateKey)).isInstanceOf(SQLException.class);
         assertThat(count("SELECT COUNT(*) FROM types_check")).isZero();
@@ -188,13 +189,13 @@ abstract class JdbcSinkContract {
         JdbcBatchSink hostileTable = new JdbcBatchSink();
         hostileTable.setDataSource(dataSource);
         hostileTable.setTable("types_check; DROP TABLE types_check");
-        assertThatThrownBy(hostileTable::init).isInstanceOf(InvalidSettingException.class).hasMessageContaining("sink.jdbc.table");
+        assertThatThrownBy(hostileTable::init).isInstanceOf(InvalidPropertyException.class).hasMessageStartingWith("table: ");
 
         JdbcBatchSink hostileColumn = new JdbcBatchSink();
         hostileColumn.setDataSource(dataSource);
         hostileColumn.setTable("types_check");
         hostileColumn.setColumns("id, name) VALUES (1, 'x'); --");
-        assertThatThrownBy(hostileColumn::init).isInstanceOf(InvalidSettingException.class).hasMessageContaining("sink.jdbc.columns");
+        assertThatThrownBy(hostileColumn::init).isInstanceOf(InvalidPropertyException.class).hasMessageStartingWith("columns: ");
     }
 
     @Test
@@ -204,8 +205,8 @@ abstract class JdbcSinkContract {
         sink.setTable("types_check");
         sink.setMode("upsert");
         sink.setKeyColumns("name");
-        assertThatThrownBy(sink::init).isInstanceOf(InvalidSettingException.class)
-                .hasMessageContaining("sink.jdbc.key-columns").hasMessageContaining("unique");
+        assertThatThrownBy(sink::init).isInstanceOf(InvalidPropertyException.class)
+                .hasMessageStartingWith("keyColumns: ").hasMessageContaining("unique");
     }
 
     private void assertRejected(JdbcBatchSink sink, SourceRecord record, String reason) {
@@ -223,8 +224,8 @@ abstract class JdbcSinkContract {
         return sink;
     }
 
-    static List<Row> batch(JdbcBatchSink sink, SourceRecord... records) throws RejectedRecordException {
-        List<Row> rows = new ArrayList<>();
+    static List<Row<Object[]>> batch(JdbcBatchSink sink, SourceRecord... records) throws RejectedRecordException {
+        List<Row<Object[]>> rows = new ArrayList<>();
         for (SourceRecord record : records) {
             rows.add(sink.convert(record, record.parse()));
         }

@@ -10,8 +10,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.batchpipeline.source.SourceRecord;
-import io.batchpipeline.transform.RejectedRecordException;
+import io.batchpipeline.record.SourceRecord;
+import io.batchpipeline.record.RejectedRecordException;
 import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 

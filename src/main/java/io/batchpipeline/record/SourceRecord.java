@@ -1,8 +1,6 @@
-package io.batchpipeline.source;
+package io.batchpipeline.record;
 
 import java.util.Map;
-
-import io.batchpipeline.delivery.SourceReceipt;
 
 /**
  * One record as read from a source: where it came from, the line it starts on, and its raw text. Fields

@@ -1,6 +1,4 @@
-package io.batchpipeline.transform;
-
-import io.batchpipeline.source.SourceRecord;
+package io.batchpipeline.record;
 
 /** A record that cannot be parsed or converted. The route sends it to the dead-letter destination and goes on. */
 public class RejectedRecordException extends Exception {

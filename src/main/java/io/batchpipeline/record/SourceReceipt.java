@@ -1,4 +1,4 @@
-package io.batchpipeline.delivery;
+package io.batchpipeline.record;
 
 /**
  * Tracks the records of one source exchange (a file, a bus message) until every one of them is written or
@@ -6,6 +6,9 @@ package io.batchpipeline.delivery;
  * acknowledged, once its records are durable: after a crash it is read again rather than lost.
  */
 public final class SourceReceipt {
+
+    /** The exchange property that carries a source exchange's receipt from the reader to the last step. */
+    public static final String PROPERTY = "batchPipelineReceipt";
 
     private long outstanding;
     private boolean sealed;

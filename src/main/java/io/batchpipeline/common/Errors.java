@@ -1,4 +1,4 @@
-package io.batchpipeline.deadletter;
+package io.batchpipeline.common;
 
 import java.sql.SQLException;
 

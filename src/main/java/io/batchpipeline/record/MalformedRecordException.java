@@ -1,4 +1,4 @@
-package io.batchpipeline.source;
+package io.batchpipeline.record;
 
 /** The raw text of a record cannot be parsed; the message says why, for the dead-letter entry. */
 public class MalformedRecordException extends IllegalArgumentException {

@@ -1,4 +1,4 @@
-package io.batchpipeline.sink.jdbc;
+package io.batchpipeline.jdbc;
 
 /**
  * A table column as the database describes it, with its identifier already quoted for SQL.

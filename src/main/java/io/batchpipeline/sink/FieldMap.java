@@ -1,9 +1,11 @@
-package io.batchpipeline.transform;
+package io.batchpipeline.sink;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+
+import io.batchpipeline.common.InvalidPropertyException;
 
 /**
  * Source field name to target column name, case-insensitive. Fields not listed map to the column of the
@@ -17,13 +19,14 @@ public final class FieldMap {
         this.renames = renames;
     }
 
-    public static FieldMap parse(String spec) {
+    /** @param property the property {@code spec} came from, named when it is malformed */
+    public static FieldMap parse(String property, String spec) {
         Map<String, String> renames = new LinkedHashMap<>();
         if (spec != null && !spec.isBlank()) {
             for (String pair : spec.split(",")) {
                 String[] parts = pair.split(":");
                 if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                    throw new IllegalArgumentException("'" + pair.trim() + "' is not of the form field:column");
+                    throw new InvalidPropertyException(property, "'" + pair.trim() + "' is not of the form field:column");
                 }
                 renames.put(key(parts[0]), parts[1].trim());
             }

@@ -1,4 +1,4 @@
-package io.batchpipeline.source;
+package io.batchpipeline.record;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.Map;
  * A record's fields: names and values by position. The names of every record of one CSV file are the same
  * list instance, so a sink can map names to columns once per file instead of once per record.
  */
-public record ParsedRecord(List<String> names, Object[] values) {
+public record ParsedRecord(List<String> names, Object[] values) implements ParseResult {
 
     public Map<String, Object> asMap() {
         Map<String, Object> map = new LinkedHashMap<>(names.size() * 2);

@@ -1,0 +1,147 @@
+package io.batchpipeline.config;
+
+import java.sql.SQLException;
+
+import io.batchpipeline.batching.BatchAggregationStrategy;
+import io.batchpipeline.batching.BatchJournal;
+import io.batchpipeline.batching.TimeoutMode;
+import io.batchpipeline.batching.WriterPool;
+import io.batchpipeline.buffer.DurableBatchBuffer;
+import io.batchpipeline.deadletter.DeadLetters;
+import io.batchpipeline.delivery.RetryPolicy;
+import io.batchpipeline.observability.PipelineRegistry;
+import io.batchpipeline.observability.PipelineStats;
+import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.source.FileProgress;
+import io.batchpipeline.source.RecordReader;
+import io.batchpipeline.source.SourceFormat;
+import io.batchpipeline.steps.AwaitWrittenStep;
+import io.batchpipeline.steps.WriteBatchStep;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
+import org.apache.camel.spi.AggregationRepository;
+
+import static io.batchpipeline.config.Setting.BATCH_SIZE;
+import static io.batchpipeline.config.Setting.BATCH_TIMEOUT;
+import static io.batchpipeline.config.Setting.CSV_DELIMITER;
+import static io.batchpipeline.config.Setting.CSV_MAX_LINES;
+import static io.batchpipeline.config.Setting.DEAD_LETTER_URI;
+import static io.batchpipeline.config.Setting.DURABLE;
+import static io.batchpipeline.config.Setting.QUEUE_CAPACITY;
+import static io.batchpipeline.config.Setting.RECOVERY_INTERVAL;
+import static io.batchpipeline.config.Setting.RETRY_INITIAL_DELAY;
+import static io.batchpipeline.config.Setting.RETRY_MAX_ATTEMPTS;
+import static io.batchpipeline.config.Setting.RETRY_MAX_DELAY;
+import static io.batchpipeline.config.Setting.SOURCE_FORMAT;
+import static io.batchpipeline.config.Setting.TIMEOUT_CHECK_INTERVAL;
+import static io.batchpipeline.config.Setting.TIMEOUT_MODE;
+import static io.batchpipeline.config.Setting.WRITERS;
+
+/**
+ * One pipeline's parts, created by the route template ({@code routes/batch-pipeline-template.yaml}) as a local
+ * bean of each templated route, from that route's parameters: the reader, the aggregation strategy, the buffer
+ * (in memory or durable), the writer pool, the sink and the steps. The template refers to each part through the
+ * static methods below, so every pipeline has its own and nothing is looked up by a name carried on an exchange.
+ */
+public final class Pipeline implements CamelContextAware {
+
+    private CamelContext context;
+    private Parts parts;
+
+    /** What the route refers to. */
+    private record Parts(String name, PipelineStats stats, RecordReader reader, BatchAggregationStrategy batches,
+            AggregationRepository buffer, WriterPool writers, WriteBatchStep<?> writeBatch, AwaitWrittenStep awaitWritten) {
+    }
+
+    public static RecordReader reader(Pipeline pipeline) {
+        return pipeline.parts().reader();
+    }
+
+    public static BatchAggregationStrategy batches(Pipeline pipeline) {
+        return pipeline.parts().batches();
+    }
+
+    public static AggregationRepository buffer(Pipeline pipeline) {
+        return pipeline.parts().buffer();
+    }
+
+    public static WriterPool writers(Pipeline pipeline) {
+        return pipeline.parts().writers();
+    }
+
+    public static WriteBatchStep<?> writeBatch(Pipeline pipeline) {
+        return pipeline.parts().writeBatch();
+    }
+
+    public static AwaitWrittenStep awaitWritten(Pipeline pipeline) {
+        return pipeline.parts().awaitWritten();
+    }
+
+    public String name() {
+        return parts().name();
+    }
+
+    public WriterPool writers() {
+        return parts().writers();
+    }
+
+    public PipelineStats stats() {
+        return parts().stats();
+    }
+
+    /** Built on first use, which is while Camel creates the pipeline's route: its parameters are readable only then. */
+    private synchronized Parts parts() {
+        if (parts == null) {
+            String name = context.getCamelContextExtension().getCreateRoute();
+            if (name == null) {
+                throw new IllegalStateException(getClass().getName() + " is created by the route template batch-pipeline, for one templatedRoute");
+            }
+            parts = assemble(name, Settings.pipeline(context.getPropertiesComponent(), name));
+            context.getRegistry().lookupByNameAndType(PipelineConfiguration.PIPELINES, Pipelines.class).add(name, this);
+        }
+        return parts;
+    }
+
+    private Parts assemble(String name, Settings settings) {
+        PipelineStats stats = context.getRegistry().lookupByNameAndType(PipelineConfiguration.STATS, PipelineRegistry.class).of(name);
+        RetryPolicy retry = new RetryPolicy(settings.intValue(RETRY_MAX_ATTEMPTS), settings.longValue(RETRY_INITIAL_DELAY),
+                settings.longValue(RETRY_MAX_DELAY));
+        SinkFactory sinks = new SinkFactory(context, settings);
+        BatchSink<?> sink = sinks.sink();
+        DurableBatchBuffer durable = settings.bool(DURABLE) ? durableBuffer(name, settings, sinks, retry) : null;
+        BatchJournal journal = durable != null ? durable.journal() : BatchJournal.NONE;
+        FileProgress progress = durable != null ? durable.progress() : FileProgress.NONE;
+
+        BatchAggregationStrategy batches = new BatchAggregationStrategy(settings.intValue(BATCH_SIZE), settings.longValue(BATCH_TIMEOUT),
+                TimeoutMode.of(settings.text(TIMEOUT_MODE)), journal, stats);
+        settings.validate(TIMEOUT_CHECK_INTERVAL); // the route template reads it as a placeholder
+        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), settings.character(CSV_DELIMITER),
+                settings.intValue(CSV_MAX_LINES), batches::room, progress);
+        WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
+        DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
+        WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
+        return new Parts(name, stats, reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
+                new AwaitWrittenStep(durable != null, progress));
+    }
+
+    private static DurableBatchBuffer durableBuffer(String name, Settings settings, SinkFactory sinks, RetryPolicy retry) {
+        DurableBatchBuffer buffer = new DurableBatchBuffer(name, sinks.bufferDatabase(), retry, settings.longValue(RECOVERY_INTERVAL));
+        try {
+            buffer.init();
+        } catch (SQLException e) {
+            throw settings.invalid(DURABLE, "cannot create the buffer's tables: " + e.getMessage(), e);
+        }
+        return buffer;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+}

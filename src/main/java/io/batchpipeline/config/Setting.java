@@ -1,0 +1,226 @@
+package io.batchpipeline.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every setting, defined once: its application key, the route template parameter that sets it per pipeline
+ * (null for an application-wide setting), its type and allowed values, its default and what it means.
+ * Validation reads the type from here; the bundled defaults, {@code application.properties}, the template's
+ * parameter docs and the README's configuration table are made from, or checked against, this list
+ * ({@link SettingsReference}, {@code SettingsReferenceTest}).
+ */
+public enum Setting {
+
+    CAMEL_NAME(Section.CAMEL, "camel.main.name", null, Type.TEXT, "batch-pipeline", "CamelContext name"),
+    ROUTES(Section.CAMEL, "camel.main.routes-include-pattern", null, Type.TEXT, "file:routes/**/*.yaml,file:routes/**/*.xml",
+            "where routes are loaded from: every YAML and XML file under ./routes"),
+    SHUTDOWN_TIMEOUT(Section.CAMEL, "camel.main.shutdown-timeout", null, Type.POSITIVE_INT, "45",
+            "seconds a graceful stop (SIGTERM, Ctrl-C) may take to flush open batches and finish writes"),
+    MAX_IDLE_SECONDS(Section.CAMEL, "camel.main.duration-max-idle-seconds", null, Type.NON_NEGATIVE_INT, "0",
+            "run once: stop after this many idle seconds; 0 runs as a daemon"),
+    SENSITIVE_KEYWORDS(Section.CAMEL, "camel.main.additional-sensitive-keywords", null, Type.OPTIONAL, "url",
+            "keys the startup summary masks besides passwords: JDBC URLs may carry one"),
+
+    SOURCE_URI(Section.SOURCE, "source.uri", "sourceUri", Type.TEXT,
+            "file:data/input?move=.done&moveFailed=.error&readLock=changed&readLockCheckInterval=250",
+            "Camel endpoint URI to read from (required per pipeline)"),
+    SOURCE_FORMAT(Section.SOURCE, "source.format", "format", List.of("csv", "jsonl"), "csv",
+            "format of each file or message; csv: its first line is the header"),
+    CSV_DELIMITER(Section.SOURCE, "source.csv.delimiter", "csvDelimiter", Type.CHARACTER, ",", "CSV field delimiter, one character"),
+    CSV_MAX_LINES(Section.SOURCE, "source.csv.max-lines-per-record", "csvMaxLinesPerRecord", Type.POSITIVE_INT, "1000",
+            "longest CSV record in lines; longer is rejected (a stray quote)"),
+
+    BATCH_SIZE(Section.BATCHING, "batch.size", "batchSize", Type.POSITIVE_INT, "1000", "a batch closes when it holds this many records"),
+    BATCH_TIMEOUT(Section.BATCHING, "batch.timeout", "batchTimeout", Type.POSITIVE_LONG, "1000",
+            "... or this many ms after it opened, whichever comes first"),
+    TIMEOUT_MODE(Section.BATCHING, "batch.timeout-mode", "timeoutMode", List.of("max-age", "inactivity"), "max-age",
+            "max-age counts the timeout from the batch's first record, inactivity from its latest"),
+    TIMEOUT_CHECK_INTERVAL(Section.BATCHING, "batch.timeout-check-interval", "timeoutCheckInterval", Type.POSITIVE_LONG, "10",
+            "ms between looks for batches whose timeout has passed"),
+    WRITERS(Section.BATCHING, "batch.writers", "writers", Type.POSITIVE_INT, "4", "parallel writers (transactions or files in flight)"),
+    QUEUE_CAPACITY(Section.BATCHING, "batch.queue-capacity", "queueCapacity", Type.POSITIVE_INT, "4",
+            "closed batches that may wait for a writer; when full, the source waits"),
+
+    DURABLE(Section.DURABLE, "batch.durable", "durable", Type.BOOLEAN, "false",
+            "keep every record in a database table from when it is read until it is written"),
+    DURABLE_JDBC_URL(Section.DURABLE, "batch.durable.jdbc-url", "durableJdbcUrl", Type.OPTIONAL, "",
+            "the buffer's database; empty: the JDBC sink's own, which then writes each batch exactly once"),
+    DURABLE_JDBC_USERNAME(Section.DURABLE, "batch.durable.jdbc-username", "durableJdbcUsername", Type.OPTIONAL, "", "its user"),
+    DURABLE_JDBC_PASSWORD(Section.DURABLE, "batch.durable.jdbc-password", "durableJdbcPassword", Type.OPTIONAL, "", "its password"),
+    RECOVERY_INTERVAL(Section.DURABLE, "batch.durable.recovery-interval", "recoveryInterval", Type.POSITIVE_LONG, "5000",
+            "ms between looks for stored batches to write again"),
+
+    SINK_TYPE(Section.SINK, "sink.type", "sinkType", List.of("jdbc", "file", "bean"), "jdbc",
+            "where batches go; bean: a BatchSink bean of your own, named by sink.bean"),
+    SINK_BEAN(Section.SINK, "sink.bean", "sinkBean", Type.OPTIONAL, "", "with sink.type=bean: the BatchSink bean's name"),
+    RETRY_MAX_ATTEMPTS(Section.SINK, "sink.retry.max-attempts", "retryMaxAttempts", Type.POSITIVE_INT, "20",
+            "tries in all for a write that fails transiently (connection lost, deadlock, I/O)"),
+    RETRY_INITIAL_DELAY(Section.SINK, "sink.retry.initial-delay", "retryInitialDelay", Type.POSITIVE_LONG, "100",
+            "ms before the first retry; doubles each time"),
+    RETRY_MAX_DELAY(Section.SINK, "sink.retry.max-delay", "retryMaxDelay", Type.POSITIVE_LONG, "10000",
+            "longest wait between retries, ms (jitter takes up to half off)"),
+
+    JDBC_URL(Section.JDBC, "sink.jdbc.url", "jdbcUrl", Type.TEXT, "jdbc:h2:file:./data/h2/batch-pipeline", "JDBC URL: H2, PostgreSQL or MariaDB"),
+    JDBC_USERNAME(Section.JDBC, "sink.jdbc.username", "jdbcUsername", Type.OPTIONAL, "sa", "database user"),
+    JDBC_PASSWORD(Section.JDBC, "sink.jdbc.password", "jdbcPassword", Type.OPTIONAL, "", "database password"),
+    TABLE(Section.JDBC, "sink.jdbc.table", "table", Type.TEXT, "orders", "table, or schema.table, to write to; must exist"),
+    MODE(Section.JDBC, "sink.jdbc.mode", "mode", List.of("insert", "upsert"), "insert", "how rows are written; upsert replaces rows by the key columns"),
+    KEY_COLUMNS(Section.JDBC, "sink.jdbc.key-columns", "keyColumns", Type.OPTIONAL, "id",
+            "upsert key, comma-separated: a primary key or unique index"),
+    COLUMNS(Section.JDBC, "sink.jdbc.columns", "columns", Type.OPTIONAL, "",
+            "columns to write, comma-separated; empty: the columns the records carry"),
+    POOL_SIZE(Section.JDBC, "sink.jdbc.pool-size", "poolSize", Type.POSITIVE_INT, "5",
+            "connections in the pool: at least the writers, one more when durable"),
+    COPY(Section.JDBC, "sink.jdbc.copy", "copy", Type.BOOLEAN, "true", "PostgreSQL: load with COPY (false: executeBatch)"),
+    INIT_SCRIPT(Section.JDBC, "sink.jdbc.init-script", "initScript", Type.OPTIONAL, "sql/orders.sql",
+            "SQL script run at startup, e.g. CREATE TABLE IF NOT EXISTS; empty: none"),
+
+    FILE_DIRECTORY(Section.FILE, "sink.file.directory", "fileDirectory", Type.TEXT, "data/output", "where batch files go"),
+    FILE_FORMAT(Section.FILE, "sink.file.format", "fileFormat", List.of("csv", "ndjson"), "csv", "batch file format; csv has a header line"),
+    FILE_COLUMNS(Section.FILE, "sink.file.columns", "fileColumns", Type.OPTIONAL, "",
+            "CSV columns and their order; empty: the records' fields in order of appearance"),
+    FILE_PREFIX(Section.FILE, "sink.file.prefix", "filePrefix", Type.TEXT, "batch", "how each batch file's name starts"),
+
+    FIELD_MAP(Section.TRANSFORM, "transform.field-map", "fieldMap", Type.OPTIONAL, "",
+            "renames, field:column,...; other fields go to the column of the same name, case-insensitive"),
+    DEAD_LETTER_URI(Section.DEAD_LETTERS, "deadletter.uri", "deadLetterUri", Type.TEXT,
+            "file:data/deadletter?fileName=rejected-${date:now:yyyyMMdd}.jsonl&fileExist=Append",
+            "Camel endpoint URI rejected records go to, one JSON line each"),
+    EXAMPLES_DIR(Section.EXAMPLES, "examples.dir", null, Type.TEXT, "data/examples", "base folder of the pipelines in routes/examples");
+
+    /** How the settings are grouped in application.properties and the README. */
+    public enum Section {
+        CAMEL("Camel Main"), SOURCE("Source"), BATCHING("Batching"), DURABLE("Durable buffer"), SINK("Sink"), JDBC("JDBC sink"),
+        FILE("File sink"), TRANSFORM("Transform"), DEAD_LETTERS("Dead letters"), EXAMPLES("Examples");
+
+        private final String title;
+
+        Section(String title) {
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
+    }
+
+    private final Section section;
+    private final String key;
+    private final String parameter;
+    private final Type type;
+    private final List<String> choices;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(Section section, String key, String parameter, Type type, String defaultValue, String description) {
+        this(section, key, parameter, type, type == Type.BOOLEAN ? List.of("true", "false") : List.of(), defaultValue, description);
+    }
+
+    Setting(Section section, String key, String parameter, List<String> choices, String defaultValue, String description) {
+        this(section, key, parameter, Type.CHOICE, choices, defaultValue, description);
+    }
+
+    Setting(Section section, String key, String parameter, Type type, List<String> choices, String defaultValue, String description) {
+        this.section = section;
+        this.key = key;
+        this.parameter = parameter;
+        this.type = type;
+        this.choices = choices;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public Section section() {
+        return section;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The route template parameter that sets this per pipeline; null for an application-wide setting. */
+    public String parameter() {
+        return parameter;
+    }
+
+    /**
+     * A pipeline must name its own source: a parameter without a default, so that two pipelines never read one
+     * folder by accident. Every other parameter defaults to its application key.
+     */
+    public boolean requiredParameter() {
+        return this == SOURCE_URI;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** What a value must look like. */
+    public enum Type {
+        TEXT, OPTIONAL, POSITIVE_INT, POSITIVE_LONG, NON_NEGATIVE_INT, BOOLEAN, CHARACTER, CHOICE
+    }
+
+    /** The values a {@link Type#CHOICE} or {@link Type#BOOLEAN} setting allows; empty for the others. */
+    public List<String> choices() {
+        return choices;
+    }
+
+    /**
+     * The value as Java sees it: String, Integer, Long, Boolean or Character.
+     *
+     * @throws IllegalArgumentException saying what is wrong, for a message that names the setting
+     */
+    Object parse(String value) {
+        if (type == Type.OPTIONAL) {
+            return value == null ? "" : value.trim();
+        }
+        if (type == Type.CHARACTER) {
+            if (value == null || value.length() != 1) {
+                throw new IllegalArgumentException("must be exactly one character, was '" + value + "'");
+            }
+            return value.charAt(0);
+        }
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("is not set");
+        }
+        String text = value.trim();
+        return switch (type) {
+            case POSITIVE_INT -> (int) number(text, 1, Integer.MAX_VALUE);
+            case POSITIVE_LONG -> number(text, 1, Long.MAX_VALUE);
+            case NON_NEGATIVE_INT -> (int) number(text, 0, Integer.MAX_VALUE);
+            case BOOLEAN -> Boolean.valueOf(choice(text));
+            case CHOICE -> choice(text);
+            default -> text;
+        };
+    }
+
+    private String choice(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (!choices.contains(lower)) {
+            throw new IllegalArgumentException("unknown value '" + text + "': use one of " + String.join(", ", choices));
+        }
+        return lower;
+    }
+
+    private static long number(String text, long min, long max) {
+        long number;
+        try {
+            number = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a whole number");
+        }
+        if (number < min || number > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max + ", was " + number);
+        }
+        return number;
+    }
+}

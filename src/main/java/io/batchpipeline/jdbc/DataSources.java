@@ -1,0 +1,57 @@
+package io.batchpipeline.jdbc;
+
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.batchpipeline.common.InvalidPropertyException;
+
+/** Builds HikariCP pools, failing fast with a clear message when the database is unreachable. */
+public final class DataSources {
+
+    private DataSources() {
+    }
+
+    /** A pool for the database at {@code url}; errors name the property {@code url} and never show a password the URL may carry. */
+    public static HikariDataSource create(String url, String username, String password, int poolSize) {
+        if (url == null || !url.startsWith("jdbc:")) {
+            throw new InvalidPropertyException("url", "'" + redact(url) + "' is not a JDBC URL (jdbc:h2:..., jdbc:postgresql://..., jdbc:mariadb://...)");
+        }
+        SqlDialect dialect = SqlDialect.ofUrl(url);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("pool for " + redact(url));
+        config.setJdbcUrl(dialect != null ? dialect.safeUrl(url) : url);
+        config.setUsername(username);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(1);
+        config.setAutoCommit(false);
+        // fail at startup, not at the first batch, when the database cannot be reached
+        config.setInitializationFailTimeout(1);
+        config.setConnectionTimeout(10_000);
+        if (dialect != null) {
+            dialect.configure(config);
+        }
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new InvalidPropertyException("url", "cannot connect to " + redact(url) + ": " + redact(cause.getMessage())
+                    + " (check the URL, the user name and password, and that the database is running)", e);
+        } catch (RuntimeException e) {
+            throw new InvalidPropertyException("url", "cannot open a pool for " + redact(url) + ": " + redact(e.getMessage()), e);
+        }
+    }
+
+    /** Passwords a JDBC URL may carry (password=..., user:password@host), masked for messages and logs. */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        return PASSWORD_PARAMETER.matcher(USER_INFO.matcher(text).replaceAll("$1******@")).replaceAll("$1******");
+    }
+
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|pwd)=)[^&;\\s]*");
+    private static final Pattern USER_INFO = Pattern.compile("(//[^/:@\\s]+:)[^@/\\s]*@");
+}

@@ -1,0 +1,185 @@
+package io.batchpipeline.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import com.zaxxer.hikari.HikariConfig;
+
+/**
+ * What differs between the supported databases, in one place: how an upsert is spelled, the column types of the
+ * durable buffer's tables, the driver options that make a batch one round trip, and what PostgreSQL alone can
+ * (COPY) or cannot (a NUL character in text) do.
+ */
+public enum SqlDialect {
+
+    H2("jdbc:h2:", "VARCHAR", "VARBINARY") {
+        @Override
+        public String upsert(String table, List<Column> columns, List<Column> keys) {
+            return "MERGE INTO " + table + " (" + names(columns) + ") KEY (" + names(keys) + ") VALUES (" + params(columns) + ")";
+        }
+
+        /**
+         * Two H2 defaults that lose committed rows, switched off unless the URL sets them itself.
+         * <ul>
+         * <li>H2 closes its databases from a JVM shutdown hook, which runs beside Camel's graceful stop: on SIGTERM
+         * the batches being flushed would hit a closed database. The pipeline closes the pool itself once every
+         * batch is written, so H2 must not ({@code DB_CLOSE_ON_EXIT=FALSE}).</li>
+         * <li>H2 keeps commits in memory for up to 500 ms ({@code WRITE_DELAY}): a killed process loses them,
+         * though the file they came from is already marked done. {@code WRITE_DELAY=0} writes each commit to the
+         * file before the commit returns; the operating system then keeps it through a kill (not a power cut:
+         * H2 does not fsync every commit).</li>
+         * </ul>
+         */
+        @Override
+        String safeUrl(String url) {
+            String upper = url.toUpperCase(Locale.ROOT);
+            StringBuilder safe = new StringBuilder(url);
+            if (!upper.contains("DB_CLOSE_ON_EXIT")) {
+                safe.append(";DB_CLOSE_ON_EXIT=FALSE");
+            }
+            if (!upper.startsWith("JDBC:H2:MEM:") && !upper.contains("WRITE_DELAY")) {
+                safe.append(";WRITE_DELAY=0");
+            }
+            return safe.toString();
+        }
+    },
+    POSTGRESQL("jdbc:postgresql:", "TEXT", "BYTEA") {
+        @Override
+        public String upsert(String table, List<Column> columns, List<Column> keys) {
+            return "INSERT INTO " + table + " AS " + TARGET + " (" + names(columns) + ") VALUES (" + params(columns) + ")"
+                    + onConflict(columns, keys);
+        }
+
+        @Override
+        void configure(HikariConfig config) {
+            // one multi-row INSERT per executeBatch instead of one statement per row
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+
+        @Override
+        public boolean rejectsNul() {
+            return true; // text cannot hold U+0000
+        }
+
+        @Override
+        public boolean hasCopy() {
+            return true;
+        }
+    },
+    MARIADB("jdbc:mariadb:", "LONGTEXT", "LONGBLOB") {
+        @Override
+        public String upsert(String table, List<Column> columns, List<Column> keys) {
+            List<Column> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
+            List<Column> assigned = updated.isEmpty() ? keys : updated; // a no-op assignment keeps the existing row
+            return insert(table, columns) + " ON DUPLICATE KEY UPDATE "
+                    + assigned.stream().map(c -> c.quoted() + " = VALUES(" + c.quoted() + ")").collect(Collectors.joining(", "));
+        }
+
+        @Override
+        void configure(HikariConfig config) {
+            // the bulk protocol sends a whole executeBatch in one exchange
+            config.addDataSourceProperty("useBulkStmts", "true");
+        }
+    };
+
+    /** The alias PostgreSQL upserts give the target table, so the conflict clause can name its current row. */
+    public static final String TARGET = "target_row";
+
+    private final String urlPrefix;
+    private final String textType;
+    private final String binaryType;
+
+    SqlDialect(String urlPrefix, String textType, String binaryType) {
+        this.urlPrefix = urlPrefix;
+        this.textType = textType;
+        this.binaryType = binaryType;
+    }
+
+    public String insert(String table, List<Column> columns) {
+        return "INSERT INTO " + table + " (" + names(columns) + ") VALUES (" + params(columns) + ")";
+    }
+
+    public abstract String upsert(String table, List<Column> columns, List<Column> keys);
+
+    /** A column type for text of any length. */
+    public String textType() {
+        return textType;
+    }
+
+    /** A column type for bytes of any length. */
+    public String binaryType() {
+        return binaryType;
+    }
+
+    /** Text columns cannot hold the NUL character: a record carrying one is refused, not its batch. */
+    public boolean rejectsNul() {
+        return false;
+    }
+
+    /** The database can load a batch with COPY. */
+    public boolean hasCopy() {
+        return false;
+    }
+
+    /** The URL with settings that keep committed rows safe; the same URL where the driver's defaults are safe. */
+    String safeUrl(String url) {
+        return url;
+    }
+
+    /** Driver options for this database. */
+    void configure(HikariConfig config) {
+    }
+
+    /**
+     * PostgreSQL's conflict clause: the incoming row's values replace the existing row's, unless they are all
+     * equal already, in which case the row is left alone (no new row version, no index write). Needs the
+     * target table aliased as {@link #TARGET}.
+     */
+    public static String onConflict(List<Column> columns, List<Column> keys) {
+        List<Column> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
+        if (updated.isEmpty()) {
+            return " ON CONFLICT (" + names(keys) + ") DO NOTHING";
+        }
+        return " ON CONFLICT (" + names(keys) + ") DO UPDATE SET "
+                + updated.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).collect(Collectors.joining(", "))
+                + " WHERE (" + updated.stream().map(c -> TARGET + "." + c.quoted()).collect(Collectors.joining(", ")) + ")"
+                + " IS DISTINCT FROM (" + updated.stream().map(c -> "EXCLUDED." + c.quoted()).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** The database a connection leads to. */
+    public static SqlDialect of(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String p = product.toLowerCase(Locale.ROOT);
+        if (p.contains("h2")) {
+            return H2;
+        }
+        if (p.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        if (p.contains("mariadb") || p.contains("mysql")) {
+            return MARIADB;
+        }
+        throw new IllegalArgumentException("database '" + product + "' is not supported: use H2, PostgreSQL or MariaDB");
+    }
+
+    /** The database a JDBC URL names, or null for one this class does not know. */
+    static SqlDialect ofUrl(String url) {
+        for (SqlDialect dialect : values()) {
+            if (url.startsWith(dialect.urlPrefix)) {
+                return dialect;
+            }
+        }
+        return null;
+    }
+
+    private static String names(List<Column> columns) {
+        return columns.stream().map(Column::quoted).collect(Collectors.joining(", "));
+    }
+
+    private static String params(List<Column> columns) {
+        return columns.stream().map(c -> "?").collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,165 @@
+package io.batchpipeline.sink.jdbc;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.batchpipeline.jdbc.Column;
+import io.batchpipeline.record.ParsedRecord;
+import io.batchpipeline.record.RejectedRecordException;
+import io.batchpipeline.record.Row;
+import io.batchpipeline.record.SourceRecord;
+import io.batchpipeline.sink.FieldMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records as rows of one table: each field goes to the column of its (mapped) name and is typed from the table's
+ * metadata, so a bad value rejects its record, not the batch. A row holds one value per target column, or
+ * {@link #ABSENT} where the record does not carry that column.
+ */
+final class TableRows {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TableRows.class);
+    private static final int UNMAPPED = -1;
+    /** A column the record does not carry; a row holding it in a written column gets NULL. */
+    static final Object ABSENT = new Object();
+
+    private final TableSchema schema;
+    private final List<Column> targetColumns;
+    private final boolean explicitColumns;
+    private final int[] keyIndexes;
+    private final FieldMap fields;
+    private final boolean rejectNul;
+    private final Map<String, Integer> fieldIndexes = new ConcurrentHashMap<>();
+    private final ThreadLocal<FieldMapping> lastMapping = new ThreadLocal<>();
+    private final Set<String> warnedFields = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param explicitColumns the target columns were configured: a record lacking one writes NULL there, not the default
+     */
+    TableRows(TableSchema schema, List<Column> targetColumns, boolean explicitColumns, List<Column> keys, FieldMap fields) {
+        this.schema = schema;
+        this.targetColumns = targetColumns;
+        this.explicitColumns = explicitColumns;
+        this.keyIndexes = keys.stream().mapToInt(targetColumns::indexOf).toArray();
+        this.fields = fields;
+        this.rejectNul = schema.dialect().rejectsNul();
+    }
+
+    Row<Object[]> convert(SourceRecord record, ParsedRecord parsed) throws RejectedRecordException {
+        Object[] values = new Object[targetColumns.size()];
+        Arrays.fill(values, ABSENT);
+        int[] columnOf = columnIndexes(parsed.names());
+        Object[] input = parsed.values();
+        try {
+            for (int f = 0; f < input.length; f++) {
+                int index = columnOf[f];
+                if (index != UNMAPPED) {
+                    Column column = targetColumns.get(index);
+                    Object value = ColumnValues.convert(column, input[f]);
+                    if (rejectNul && value instanceof String text && text.indexOf('\u0000') >= 0) {
+                        throw new IllegalArgumentException("column " + column.name() + ": " + schema.dialect() + " text cannot contain the NUL character");
+                    }
+                    values[index] = value;
+                }
+            }
+            for (int i = 0; i < values.length; i++) {
+                Column column = targetColumns.get(i);
+                if (values[i] == ABSENT && (explicitColumns || !column.hasDefault())) {
+                    values[i] = ColumnValues.convert(column, null); // refuses a missing NOT NULL value
+                }
+            }
+            for (int key : keyIndexes) {
+                if (values[key] == null || values[key] == ABSENT) {
+                    throw new IllegalArgumentException("key column " + targetColumns.get(key).name() + " has no value");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new RejectedRecordException(record, e.getMessage());
+        }
+        return new Row<>(values, record);
+    }
+
+    /**
+     * For each field position, the target column index. Records of one CSV file share their names list, so
+     * each writer thread remembers the last mapping and reuses it while the names are the same instance.
+     */
+    private int[] columnIndexes(List<String> names) {
+        FieldMapping last = lastMapping.get();
+        if (last != null && last.names == names) {
+            return last.columns;
+        }
+        int[] columns = new int[names.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = fieldIndexes.computeIfAbsent(names.get(i), this::indexOfField);
+        }
+        lastMapping.set(new FieldMapping(names, columns));
+        return columns;
+    }
+
+    private record FieldMapping(List<String> names, int[] columns) {
+    }
+
+    private int indexOfField(String field) {
+        Column column = schema.column(fields.columnFor(field));
+        int index = column == null ? UNMAPPED : targetColumns.indexOf(column);
+        if (index == UNMAPPED && warnedFields.add(field)) {
+            LOG.warn("Source field '{}' matches no written column of table {} and is ignored (map it with a field map)",
+                    field, schema.displayName());
+        }
+        return index;
+    }
+
+    /** Where each column some row carries sits in a row (a column no row carries is left to its default), in table order. */
+    int[] carriedColumns(List<Row<Object[]>> rows) {
+        boolean[] carried = new boolean[targetColumns.size()];
+        int count = 0;
+        for (Row<Object[]> row : rows) {
+            Object[] values = row.data();
+            for (int i = 0; i < values.length; i++) {
+                if (!carried[i] && values[i] != ABSENT) {
+                    carried[i] = true;
+                    count++;
+                }
+            }
+            if (count == carried.length) {
+                break;
+            }
+        }
+        int[] indexes = new int[count];
+        for (int i = 0, j = 0; i < carried.length; i++) {
+            if (carried[i]) {
+                indexes[j++] = i;
+            }
+        }
+        return indexes;
+    }
+
+    List<Column> columnsAt(int[] indexes) {
+        return Arrays.stream(indexes).mapToObj(targetColumns::get).toList();
+    }
+
+    /**
+     * An upsert batch may carry the same key twice; PostgreSQL refuses to touch a row twice in one statement.
+     * Keeping the last occurrence gives the same table as applying the records one by one.
+     */
+    List<Row<Object[]>> lastPerKey(List<Row<Object[]>> rows) {
+        if (keyIndexes.length == 0) {
+            return rows;
+        }
+        Map<List<Object>, Row<Object[]>> byKey = new LinkedHashMap<>(rows.size() * 2);
+        for (Row<Object[]> row : rows) {
+            Object[] key = new Object[keyIndexes.length];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = row.data()[keyIndexes[i]];
+            }
+            byKey.put(Arrays.asList(key), row);
+        }
+        return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
+    }
+}

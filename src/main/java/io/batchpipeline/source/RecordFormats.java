@@ -1,0 +1,20 @@
+package io.batchpipeline.source;
+
+import io.batchpipeline.record.RecordFormat;
+
+/** Rebuilds the record format that {@link RecordFormat#spec()} described, for records read back from the durable buffer. */
+public final class RecordFormats {
+
+    private RecordFormats() {
+    }
+
+    public static RecordFormat ofSpec(String spec) {
+        if (spec.equals(JsonRecordFormat.SPEC)) {
+            return JsonRecordFormat.STANDARD;
+        }
+        if (spec.startsWith(CsvRecordFormat.SPEC_PREFIX)) {
+            return CsvRecordFormat.ofSpec(spec);
+        }
+        throw new IllegalArgumentException("unknown record format '" + spec + "'");
+    }
+}
