@@ -17,7 +17,8 @@ import org.apache.camel.util.concurrent.CamelThreadFactory;
  * <p>Hand-written because neither the JDK nor Camel offers a blocking policy: Camel's thread pool profiles
  * know only Abort and CallerRuns, and CallerRuns makes the source thread write batches itself, which is
  * how a stock aggregator route grows its stack and heap. Memory is therefore bounded by
- * {@code (writers + capacity + 1) * batch.size} rows.
+ * {@code (writers + capacity + 2) * batch size} records: the batches being written, the queued ones, the one
+ * whose submitter waits for room, and the open batch.
  *
  * <p>Threads are daemons: a graceful stop waits for every batch through the aggregator's
  * {@code forceCompletionOnStop}, and they must not keep the JVM alive after the context has stopped.
