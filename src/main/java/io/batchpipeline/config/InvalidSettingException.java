@@ -1,21 +1,23 @@
 package io.batchpipeline.config;
 
-/** A configuration value that cannot work. The message names the setting and what to do about it. */
-public class InvalidSettingException extends RuntimeException {
+import io.batchpipeline.common.InvalidPropertyException;
 
-    private final String setting;
+/**
+ * A setting the user gave cannot work: an application key, or a pipeline's template parameter. The message names
+ * it and says what to do about it; the jar exits with code 2.
+ */
+public class InvalidSettingException extends InvalidPropertyException {
 
     public InvalidSettingException(String setting, String problem) {
-        super(setting + ": " + problem);
-        this.setting = setting;
+        super(setting, problem);
     }
 
     public InvalidSettingException(String setting, String problem, Throwable cause) {
-        super(setting + ": " + problem, cause);
-        this.setting = setting;
+        super(setting, problem, cause);
     }
 
+    /** The key, or "parameter x of pipeline y". */
     public String setting() {
-        return setting;
+        return property();
     }
 }
