@@ -116,13 +116,22 @@ public final class Pipeline implements CamelContextAware {
         BatchAggregationStrategy batches = new BatchAggregationStrategy(settings.intValue(BATCH_SIZE), settings.longValue(BATCH_TIMEOUT),
                 TimeoutMode.of(settings.text(TIMEOUT_MODE)), journal, stats);
         settings.validate(TIMEOUT_CHECK_INTERVAL); // the route template reads it as a placeholder
-        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), settings.character(CSV_DELIMITER),
+        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), csvDelimiter(settings),
                 settings.intValue(CSV_MAX_LINES), batches::room, progress);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         return new Parts(name, stats, reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
                 new AwaitWrittenStep(durable != null, progress));
+    }
+
+    /** A quote or a line break as the delimiter would make every record unreadable: refused at startup. */
+    private static char csvDelimiter(Settings settings) {
+        char delimiter = settings.character(CSV_DELIMITER);
+        if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+            throw settings.invalid(CSV_DELIMITER, "cannot be the quote character or a line break", null);
+        }
+        return delimiter;
     }
 
     private static DurableBatchBuffer durableBuffer(String name, Settings settings, SinkFactory sinks, RetryPolicy retry) {

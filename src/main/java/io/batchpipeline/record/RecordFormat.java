@@ -27,6 +27,8 @@ public interface RecordFormat {
                 results[i] = parse(records.get(i).raw());
             } catch (MalformedRecordException e) {
                 results[i] = new ParseResult.Malformed(e.getMessage());
+            } catch (RuntimeException e) { // whatever goes wrong with one record rejects that record, not its batch
+                results[i] = new ParseResult.Malformed("cannot parse: " + e);
             }
         }
     }

@@ -3,10 +3,12 @@ package io.batchpipeline.source;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.batchpipeline.record.MalformedRecordException;
 import io.batchpipeline.record.ParsedRecord;
 import io.batchpipeline.record.RecordFormat;
@@ -25,8 +27,15 @@ final class JsonRecordFormat implements RecordFormat {
 
     static final String SPEC = "jsonl";
 
-    /** Exact decimals: a float in the JSON must not lose digits on its way to a NUMERIC column. */
-    static final JsonRecordFormat STANDARD = new JsonRecordFormat(new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
+    /**
+     * Exact decimals: a float in the JSON must not lose digits on its way to a NUMERIC column. A line is one
+     * object: text after it, or a key given twice, rejects the record instead of dropping data silently.
+     */
+    static final JsonRecordFormat STANDARD = new JsonRecordFormat(JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build());
 
     @Override
     public String spec() {
@@ -40,6 +49,8 @@ final class JsonRecordFormat implements RecordFormat {
             node = mapper.readTree(raw);
         } catch (JsonProcessingException e) {
             throw new MalformedRecordException("malformed JSON: " + e.getOriginalMessage());
+        } catch (RuntimeException e) { // e.g. a number whose exponent BigDecimal cannot hold
+            throw new MalformedRecordException("malformed JSON: " + e);
         }
         if (node == null || !node.isObject()) {
             throw new MalformedRecordException("expected a JSON object, found " + (node == null ? "nothing" : node.getNodeType()));

@@ -56,7 +56,22 @@ public class WriteBatchStep<R> implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Batch batch = exchange.getMessage().getBody(Batch.class);
-        FlushReason reason = FlushReason.of(batch.recovered(), exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
+        Exception failure;
+        try {
+            failure = write(batch, exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
+        } catch (InterruptedException e) {
+            throw e; // a forced stop: the records stay unsettled, so their file stays in the input folder for the next run
+        } catch (Exception e) {
+            // its sources must not wait for it forever: a file goes to .error; a durable batch stays stored and is retried
+            settle(batch.records(), e);
+            throw e;
+        }
+        settle(batch.records(), failure);
+    }
+
+    /** Converts and writes the batch; returns the failure its sources must hear of (a dead letter that could not be sent), or null. */
+    private Exception write(Batch batch, String completedBy) throws Exception {
+        FlushReason reason = FlushReason.of(batch.recovered(), completedBy);
         List<SourceRecord> records = batch.records();
         ParseResult[] parsed = RecordFormat.parseBatch(records);
         List<Row<R>> rows = new ArrayList<>(records.size());
@@ -70,6 +85,9 @@ public class WriteBatchStep<R> implements Processor {
             } catch (RejectedRecordException e) {
                 stats.recordRejected();
                 deadLetterFailure = reject(records.get(i), e.getMessage(), deadLetterFailure);
+            } catch (RuntimeException e) { // a sink's converter failing on one record rejects that record
+                stats.recordRejected();
+                deadLetterFailure = reject(records.get(i), "cannot convert: " + e, deadLetterFailure);
             }
         }
         List<Exception> writeFailures = new ArrayList<>(1);
@@ -82,7 +100,7 @@ public class WriteBatchStep<R> implements Processor {
         }, journal.release(batch));
         stats.batchWritten(reason, written, batch.closedAt() - batch.deadline());
         LOG.debug("Wrote {} of {} records (closed by {})", written, records.size(), reason.label());
-        settle(records, deadLetterFailure != null ? deadLetterFailure : writeFailures.isEmpty() ? null : writeFailures.get(0));
+        return deadLetterFailure != null ? deadLetterFailure : writeFailures.isEmpty() ? null : writeFailures.get(0);
     }
 
     /** Sends a record to the dead-letter endpoint; returns the failure to send it, if any, so its source fails. */

@@ -77,6 +77,37 @@ class BadInputTest {
         assertThat(rejected.get(1).get("reason").asText()).contains("expected a JSON object");
     }
 
+    @Test
+    void aValueNoConversionExpectedRejectsItsRecordAndNeverStallsTheBatch() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("source.format", "jsonl");
+        String jsonl = String.join("\n",
+                SampleData.jsonLine(1),
+                SampleData.jsonLine(2).replace("2026-01-01T00:00:00Z", "2026-01-01T00:00:00+25:00"), // an offset java.time refuses
+                SampleData.jsonLine(3).replace("\"quantity\":3", "\"quantity\":0.4e00669999999999999999999999"), // an exponent BigDecimal cannot hold
+                SampleData.jsonLine(4).replace("\"amount\":4.04", "\"amount\":1e100000000"),     // into NUMERIC(12,2): refused at once, not after minutes
+                SampleData.jsonLine(5) + SampleData.jsonLine(6),                                  // two objects on one line
+                SampleData.jsonLine(7).replace("\"note\":\"n7\"", "\"note\":\"a\",\"note\":\"b\""),     // a key given twice
+                SampleData.jsonLine(8) + " \"x\"",                                                 // text after the object
+                SampleData.jsonLine(9)) + "\n";
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeFile(dir.resolve("input"), "awkward.jsonl", jsonl);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 2 && pipeline.stats().recordsRejected() == 6);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("input/.done/awkward.jsonl")));
+        }
+
+        assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders WHERE id IN (1, 9)")).isEqualTo(2);
+        List<JsonNode> rejected = deadLetters();
+        assertThat(rejected).extracting(n -> n.get("line").asLong()).containsExactlyInAnyOrder(2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(rejected).filteredOn(n -> n.get("line").asLong() == 2).singleElement()
+                .satisfies(n -> assertThat(n.get("reason").asText()).contains("ORDERED_AT"));
+        assertThat(rejected).filteredOn(n -> n.get("line").asLong() == 4).singleElement()
+                .satisfies(n -> assertThat(n.get("reason").asText()).contains("AMOUNT").contains("precision"));
+        assertThat(rejected).filteredOn(n -> n.get("line").asLong() == 6).singleElement()
+                .satisfies(n -> assertThat(n.get("reason").asText()).containsIgnoringCase("duplicate"));
+    }
+
     private List<JsonNode> deadLetters() throws IOException {
         return SampleData.readJsonLines(dir.resolve("deadletter/rejected.jsonl"));
     }

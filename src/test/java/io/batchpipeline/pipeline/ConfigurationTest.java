@@ -39,6 +39,8 @@ class ConfigurationTest {
         "sink.jdbc.key-columns | customer                        | no primary key or unique index",
         "sink.jdbc.table    | orders; DROP TABLE orders          | does not exist",
         "sink.jdbc.columns  | id) VALUES (1); DROP TABLE orders; -- | does not exist",
+        "camel.main.duration-max-idle-seconds | abc              | not a whole number",
+        "source.csv.delimiter | '\"'                              | cannot be the quote character",
     })
     void anInvalidSettingStopsStartupNamingTheKey(String key, String value, String problem) {
         Map<String, String> settings = RunningPipeline.defaults(dir);

@@ -4,12 +4,12 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 import io.batchpipeline.jdbc.Column;
@@ -47,7 +47,7 @@ final class ColumnValues {
                         Types.CLOB, Types.NCLOB -> toText(column, value);
                 default -> value instanceof String ? value : String.valueOf(value);
             };
-        } catch (ArithmeticException | NumberFormatException | DateTimeParseException e) {
+        } catch (ArithmeticException | NumberFormatException | DateTimeException e) {
             throw new IllegalArgumentException("column " + column.name() + " (" + column.typeName() + "): cannot convert '"
                     + value + "': " + e.getMessage());
         }
@@ -72,6 +72,10 @@ final class ColumnValues {
         return value.toString().trim();
     }
 
+    /** PostgreSQL's limits for an unconstrained numeric, the largest the supported databases take. */
+    private static final int MAX_INTEGER_DIGITS = 131_072;
+    private static final int MAX_FRACTION_DIGITS = 16_383;
+
     private static BigDecimal toBigDecimal(Object value) {
         if (value instanceof BigDecimal d) {
             return d;
@@ -86,13 +90,21 @@ final class ColumnValues {
     }
 
     private static BigDecimal toDecimal(Column column, BigDecimal value) {
-        if (column.size() <= 0 || column.size() >= 1000) {
-            return value; // unconstrained numeric
+        // decided before any arithmetic: rounding or printing 1e100000000 would take minutes
+        long integerDigits = (long) value.precision() - value.scale();
+        if (column.size() <= 0 || column.size() >= 1000) { // unconstrained numeric
+            if (integerDigits > MAX_INTEGER_DIGITS || value.scale() > MAX_FRACTION_DIGITS) {
+                throw new ArithmeticException("value is outside numeric's range (" + MAX_INTEGER_DIGITS + " digits before the point, "
+                        + MAX_FRACTION_DIGITS + " after)");
+            }
+            return value;
+        }
+        if (integerDigits > column.size() - column.scale()) {
+            throw new ArithmeticException("value exceeds precision " + column.size() + ", scale " + column.scale());
         }
         // round to the column's scale as the database would, then refuse what would overflow its precision
         BigDecimal rounded = value.setScale(Math.max(column.scale(), 0), RoundingMode.HALF_UP);
-        int integerDigits = rounded.precision() - rounded.scale();
-        if (integerDigits > column.size() - column.scale()) {
+        if (rounded.precision() - rounded.scale() > column.size() - column.scale()) {
             throw new ArithmeticException("value exceeds precision " + column.size() + ", scale " + column.scale());
         }
         return rounded;

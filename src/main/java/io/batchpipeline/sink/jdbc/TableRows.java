@@ -81,6 +81,8 @@ final class TableRows {
             }
         } catch (IllegalArgumentException e) {
             throw new RejectedRecordException(record, e.getMessage());
+        } catch (RuntimeException e) { // nothing one value does may stall its batch
+            throw new RejectedRecordException(record, "cannot convert: " + e);
         }
         return new Row<>(values, record);
     }
