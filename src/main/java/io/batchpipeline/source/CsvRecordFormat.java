@@ -3,7 +3,11 @@ package io.batchpipeline.source;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import io.batchpipeline.record.MalformedRecordException;
 import io.batchpipeline.record.ParseResult;
@@ -26,16 +30,32 @@ final class CsvRecordFormat implements RecordFormat {
 
     private final CSVFormat format;
     private final List<String> header;
+    /** Why no record under this header can be read, or null. */
+    private final String headerProblem;
 
     CsvRecordFormat(CSVFormat format, List<String> header) {
         this.format = format;
         this.header = header;
+        this.headerProblem = duplicateName(header);
+    }
+
+    /**
+     * A header that names a field twice (fields map to columns case-insensitively) would let one value silently
+     * replace the other: every record under it is rejected instead, with this reason.
+     */
+    private static String duplicateName(List<String> header) {
+        Set<String> seen = new HashSet<>();
+        for (String name : header) {
+            if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+                return "the header names the field '" + name + "' twice, so its records cannot be read unambiguously";
+            }
+        }
+        return null;
     }
 
     /** The format of records under the given header line, fields separated by {@code delimiter}. */
     static CsvRecordFormat withHeader(CSVFormat format, String headerLine) {
-        String line = headerLine.startsWith("\uFEFF") ? headerLine.substring(1) : headerLine;
-        return new CsvRecordFormat(format, values(format, line).stream().map(String::trim).toList());
+        return new CsvRecordFormat(format, values(format, headerLine).stream().map(String::trim).toList());
     }
 
     static CSVFormat csv(char delimiter) {
@@ -57,11 +77,18 @@ final class CsvRecordFormat implements RecordFormat {
 
     @Override
     public ParsedRecord parse(String raw) {
+        if (headerProblem != null) {
+            throw new MalformedRecordException(headerProblem);
+        }
         return fields(values(format, raw));
     }
 
     @Override
     public void parseAll(List<SourceRecord> records, int from, int to, ParseResult[] results) {
+        if (headerProblem != null) {
+            Arrays.fill(results, from, to, new ParseResult.Malformed(headerProblem));
+            return;
+        }
         // records without a quote character are split directly; the rest go through Commons CSV
         int quoted = 0;
         for (int i = from; i < to; i++) {

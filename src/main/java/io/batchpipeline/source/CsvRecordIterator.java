@@ -1,6 +1,8 @@
 package io.batchpipeline.source;
 
 import java.io.BufferedReader;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.SourceReceipt;
@@ -54,28 +56,37 @@ final class CsvRecordIterator extends LineRecordIterator {
         return true;
     }
 
-    /** Joins physical lines until quotes balance; gives up after maxLinesPerRecord so one stray quote cannot swallow the file. */
+    /**
+     * Joins physical lines until quotes balance. A quote that does not close within maxLinesPerRecord lines, or
+     * before the end, is a stray one: only the line that opened it is the (malformed) record, and the lines
+     * after it are read again as records of their own.
+     */
     private String readLogicalRecord() {
         String line = readLine();
         if (line == null) {
             return null;
         }
-        StringBuilder text = null;
+        List<String> more = null;
         int quotes = countQuotes(line);
-        int lines = 1;
-        while (quotes % 2 != 0 && lines < maxLinesPerRecord) {
-            String more = readLine();
-            if (more == null) {
+        while (quotes % 2 != 0 && (more == null ? 1 : more.size() + 1) < maxLinesPerRecord) {
+            String next = readLine();
+            if (next == null) {
                 break;
             }
-            if (text == null) {
-                text = new StringBuilder(line);
+            if (more == null) {
+                more = new ArrayList<>();
             }
-            text.append('\n').append(more);
-            quotes += countQuotes(more);
-            lines++;
+            more.add(next);
+            quotes += countQuotes(next);
         }
-        return text == null ? line : text.toString();
+        if (more == null) {
+            return line;
+        }
+        if (quotes % 2 != 0) {
+            unread(more);
+            return line;
+        }
+        return line + "\n" + String.join("\n", more);
     }
 
     private int countQuotes(String line) {

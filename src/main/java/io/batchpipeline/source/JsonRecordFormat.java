@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.batchpipeline.record.MalformedRecordException;
 import io.batchpipeline.record.ParsedRecord;
@@ -28,11 +29,13 @@ final class JsonRecordFormat implements RecordFormat {
     static final String SPEC = "jsonl";
 
     /**
-     * Exact decimals: a float in the JSON must not lose digits on its way to a NUMERIC column. A line is one
-     * object: text after it, or a key given twice, rejects the record instead of dropping data silently.
+     * Exact decimals: a float in the JSON must not lose digits on its way to a NUMERIC column, nor change its
+     * text on its way to a file or a text column ({@code 100.0} stays {@code 100.0}, not {@code 1E+2}). A line is
+     * one object: text after it, or a key given twice, rejects the record instead of dropping data silently.
      */
     static final JsonRecordFormat STANDARD = new JsonRecordFormat(JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build());

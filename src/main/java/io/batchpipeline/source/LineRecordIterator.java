@@ -4,7 +4,9 @@ import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 import io.batchpipeline.record.SourceReceipt;
@@ -16,9 +18,12 @@ import io.batchpipeline.record.SourceRecord;
  */
 abstract class LineRecordIterator implements Iterator<SourceRecord>, Closeable {
 
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+
     protected final String source;
     protected final SourceReceipt receipt;
     private final BufferedReader reader;
+    private final ArrayDeque<String> unread = new ArrayDeque<>();
     private long lineNumber;
     private SourceRecord next;
     private boolean done;
@@ -29,17 +34,29 @@ abstract class LineRecordIterator implements Iterator<SourceRecord>, Closeable {
         this.receipt = receipt;
     }
 
-    /** Reads the next physical line, or null at the end of input. */
+    /** Reads the next physical line, or null at the end of input. A byte order mark before the first line is not part of it. */
     protected final String readLine() {
+        if (!unread.isEmpty()) {
+            lineNumber++;
+            return unread.pollFirst();
+        }
         try {
             String line = reader.readLine();
-            if (line != null) {
-                lineNumber++;
+            if (line != null && ++lineNumber == 1 && line.startsWith(BYTE_ORDER_MARK)) {
+                line = line.substring(1);
             }
             return line;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + source + " after line " + lineNumber, e);
         }
+    }
+
+    /** Gives back lines read ahead, to be read again, in the same order. */
+    protected final void unread(List<String> lines) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            unread.addFirst(lines.get(i));
+        }
+        lineNumber -= lines.size();
     }
 
     /** Number of the last line returned by {@link #readLine()}, starting at 1. */

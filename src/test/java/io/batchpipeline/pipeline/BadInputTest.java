@@ -61,6 +61,26 @@ class BadInputTest {
     }
 
     @Test
+    void aStrayQuoteRejectsItsOwnRecordAndTheRecordsAfterItLand() throws Exception {
+        StringBuilder csv = new StringBuilder(SampleData.HEADER).append('\n').append(SampleData.csvLine(1)).append('\n');
+        csv.append("2,\"unterminated,1.00,1,2026-01-01T00:00:00Z,x,true\n"); // line 3: its quote never closes
+        for (long id = 3; id <= 40; id++) {
+            csv.append(SampleData.csvLine(id)).append('\n');
+        }
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeFile(dir.resolve("input"), "stray.csv", csv.toString());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 39 && pipeline.stats().recordsRejected() == 1);
+        }
+
+        List<JsonNode> rejected = deadLetters();
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0).get("line").asLong()).isEqualTo(3);
+        assertThat(rejected.get(0).get("record").asText()).isEqualTo("2,\"unterminated,1.00,1,2026-01-01T00:00:00Z,x,true");
+    }
+
+    @Test
     void malformedJsonLinesAreDeadLetteredAndTheRestLands() throws Exception {
         Map<String, String> settings = RunningPipeline.defaults(dir);
         settings.put("source.format", "jsonl");

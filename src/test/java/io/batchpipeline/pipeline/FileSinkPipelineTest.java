@@ -57,6 +57,26 @@ class FileSinkPipelineTest {
         assertThat(records).isEqualTo(2500);
     }
 
+    @Test
+    void jsonLinesReachNdjsonFilesWithTheirNumbersAsWritten() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("source.format", "jsonl");
+        settings.put("sink.type", "file");
+        settings.put("sink.file.format", "ndjson");
+        // a byte order mark before the first line, as some editors write
+        String jsonl = "\uFEFF{\"id\":1,\"amount\":100.0}\n{\"id\":2,\"amount\":1.50}\n{\"id\":3,\"amount\":0.000}\n";
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeFile(dir.resolve("input"), "numbers.jsonl", jsonl);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 3);
+        }
+
+        List<String> lines = new java.util.ArrayList<>();
+        for (Path file : batchFiles()) {
+            lines.addAll(Files.readAllLines(file));
+        }
+        assertThat(lines).containsExactly("{\"id\":1,\"amount\":100.0}", "{\"id\":2,\"amount\":1.50}", "{\"id\":3,\"amount\":0.000}");
+    }
+
     private void run(String format) throws Exception {
         Map<String, String> settings = RunningPipeline.defaults(dir);
         settings.put("sink.type", "file");

@@ -59,4 +59,15 @@ class CsvRecordFormatTest {
         assertThat(batch[2]).isInstanceOf(ParseResult.Malformed.class);
         assertThat(batch[5]).isInstanceOf(ParseResult.Malformed.class);
     }
+
+    @Test
+    void aHeaderThatNamesAFieldTwiceRejectsEveryRecordInsteadOfKeepingOneValue() {
+        CsvRecordFormat twice = CsvRecordFormat.withHeader(CSVFormat.RFC4180, "id,name,ID");
+        List<SourceRecord> records = List.of(new SourceRecord("t.csv", 2, "1,a,2", twice, null), new SourceRecord("t.csv", 3, "3,\"b\",4", twice, null));
+
+        ParseResult[] batch = RecordFormat.parseBatch(records);
+
+        assertThat(batch).allSatisfy(result -> assertThat(result).isInstanceOfSatisfying(ParseResult.Malformed.class,
+                malformed -> assertThat(malformed.reason()).contains("'ID' twice")));
+    }
 }

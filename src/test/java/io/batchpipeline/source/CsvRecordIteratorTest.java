@@ -26,12 +26,15 @@ class CsvRecordIteratorTest {
     }
 
     @Test
-    void aStrayQuoteSwallowsAtMostTheConfiguredNumberOfLines() {
-        List<SourceRecord> records = read("id,name\n1,\"unterminated\n2,b\n3,c\n4,d\n", 2);
+    void aStrayQuoteRejectsOnlyTheLineThatOpenedItAndReadingResumesAtTheNextLine() {
+        for (int maxLines : new int[] {2, 1000}) { // the quote stays open past the limit, or until the end
+            List<SourceRecord> records = read("id,name\n1,\"unterminated\n2,b\n3,c\n4,d\n", maxLines);
 
-        assertThat(records.get(0).raw()).isEqualTo("1,\"unterminated\n2,b");
-        assertThatThrownBy(() -> records.get(0).fields()).isInstanceOf(MalformedRecordException.class).hasMessageStartingWith("malformed CSV");
-        assertThat(records.subList(1, 3)).extracting(r -> r.fields().get("id")).containsExactly("3", "4");
+            assertThat(records.get(0).raw()).isEqualTo("1,\"unterminated");
+            assertThatThrownBy(() -> records.get(0).fields()).isInstanceOf(MalformedRecordException.class).hasMessageStartingWith("malformed CSV");
+            assertThat(records.subList(1, 4)).extracting(r -> r.fields().get("id")).containsExactly("2", "3", "4");
+            assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 3L, 4L, 5L);
+        }
     }
 
     @Test
