@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchpipeline.record.SourceRecord;
 import org.apache.camel.CamelContext;
@@ -19,6 +22,30 @@ import org.apache.camel.ProducerTemplate;
 public class DeadLetters implements CamelContextAware {
 
     private final ObjectMapper mapper = new ObjectMapper();
+
+    public DeadLetters() {
+        mapper.getFactory().setCharacterEscapes(new SurrogateEscapes());
+    }
+
+    /**
+     * Writes UTF-16 surrogates as JSON escapes ({@code \\ud83d}): half an emoji in a record or a parser's message
+     * cannot be encoded as UTF-8, and the entry would be lost. Escaped, it reads back exactly; other characters
+     * stay as they are.
+     */
+    private static final class SurrogateEscapes extends CharacterEscapes {
+
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return Character.isSurrogate((char) ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
+    }
     private CamelContext camelContext;
     private ProducerTemplate producer;
 

@@ -56,9 +56,8 @@ public class WriteBatchStep<R> implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Batch batch = exchange.getMessage().getBody(Batch.class);
-        Exception failure;
         try {
-            failure = write(batch, exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
+            write(batch, exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
         } catch (InterruptedException e) {
             throw e; // a forced stop: the records stay unsettled, so their file stays in the input folder for the next run
         } catch (Exception e) {
@@ -66,16 +65,15 @@ public class WriteBatchStep<R> implements Processor {
             settle(batch.records(), e);
             throw e;
         }
-        settle(batch.records(), failure);
+        settle(batch.records(), null);
     }
 
-    /** Converts and writes the batch; returns the failure its sources must hear of (a dead letter that could not be sent), or null. */
-    private Exception write(Batch batch, String completedBy) throws Exception {
+    /** Converts and writes the batch; every record ends written or dead-lettered. */
+    private void write(Batch batch, String completedBy) throws Exception {
         FlushReason reason = FlushReason.of(batch.recovered(), completedBy);
         List<SourceRecord> records = batch.records();
         ParseResult[] parsed = RecordFormat.parseBatch(records);
         List<Row<R>> rows = new ArrayList<>(records.size());
-        Exception deadLetterFailure = null;
         for (int i = 0; i < parsed.length; i++) {
             try {
                 if (parsed[i] instanceof ParseResult.Malformed malformed) {
@@ -84,34 +82,33 @@ public class WriteBatchStep<R> implements Processor {
                 rows.add(sink.convert(records.get(i), (ParsedRecord) parsed[i]));
             } catch (RejectedRecordException e) {
                 stats.recordRejected();
-                deadLetterFailure = reject(records.get(i), e.getMessage(), deadLetterFailure);
+                reject(records.get(i), e.getMessage());
             } catch (RuntimeException e) { // a sink's converter failing on one record rejects that record
                 stats.recordRejected();
-                deadLetterFailure = reject(records.get(i), "cannot convert: " + e, deadLetterFailure);
+                reject(records.get(i), "cannot convert: " + e);
             }
         }
-        List<Exception> writeFailures = new ArrayList<>(1);
         int written = new ResilientWrite<>(sink, retry).write(rows, (row, why) -> {
             stats.batchFailed(1);
-            Exception failed = reject(row.origin(), why, null);
-            if (failed != null) {
-                writeFailures.add(failed);
-            }
+            reject(row.origin(), why);
         }, journal.release(batch));
         stats.batchWritten(reason, written, batch.closedAt() - batch.deadline());
         LOG.debug("Wrote {} of {} records (closed by {})", written, records.size(), reason.label());
-        return deadLetterFailure != null ? deadLetterFailure : writeFailures.isEmpty() ? null : writeFailures.get(0);
     }
 
-    /** Sends a record to the dead-letter endpoint; returns the failure to send it, if any, so its source fails. */
-    private Exception reject(SourceRecord record, String reason, Exception previous) {
+    /**
+     * Sends a record to the dead-letter endpoint. When that fails, the record's own source fails (its file goes to
+     * .error, to be put back), not the other sources of the batch.
+     */
+    private void reject(SourceRecord record, String reason) {
         try {
             deadLetters.reject(deadLetterUri, pipeline, record, reason);
-            return previous;
         } catch (RuntimeException e) {
             LOG.error("Pipeline {}: cannot write to the dead-letter endpoint {}: {}; the source {} will be marked failed",
                     pipeline, deadLetterUri, e.getMessage(), record.source());
-            return previous != null ? previous : e;
+            if (record.receipt() != null) {
+                record.receipt().failed(e);
+            }
         }
     }
 

@@ -81,6 +81,26 @@ class BadInputTest {
     }
 
     @Test
+    void aDeadLetterThatCannotBeWrittenFailsOnlyTheFileItCameFrom() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("camel.main.routes-include-pattern", RunningPipeline.DEFAULT_ROUTES + ",classpath:routes/picky-dead-letters.yaml");
+        settings.put("test.dead-letters", settings.get("deadletter.uri"));
+        settings.put("deadletter.uri", "direct:picky-dead-letters");
+        settings.put("batch.size", "10");
+        settings.put("batch.timeout", "600000");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            // one batch of ten records from two files; the one bad record's dead letter is refused
+            SampleData.writeFile(dir.resolve("input"), "a.csv", String.join("\n", SampleData.HEADER, SampleData.csvLine(1), SampleData.csvLine(2),
+                    SampleData.csvLine(3), SampleData.csvLine(4), "5,E,unwritable,1,2026-01-01T00:00:00Z,x,true") + "\n");
+            SampleData.writeFile(dir.resolve("input"), "b.csv", String.join("\n", SampleData.HEADER, SampleData.csvLine(6), SampleData.csvLine(7),
+                    SampleData.csvLine(8), SampleData.csvLine(9), SampleData.csvLine(10)) + "\n");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("input/.done/b.csv")) && Files.exists(dir.resolve("input/.error/a.csv")));
+            assertThat(pipeline.stats().rowsWritten()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void malformedJsonLinesAreDeadLetteredAndTheRestLands() throws Exception {
         Map<String, String> settings = RunningPipeline.defaults(dir);
         settings.put("source.format", "jsonl");
