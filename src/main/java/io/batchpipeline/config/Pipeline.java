@@ -1,5 +1,7 @@
 package io.batchpipeline.config;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
 import io.batchpipeline.batching.BatchAggregationStrategy;
@@ -33,6 +35,7 @@ import static io.batchpipeline.config.Setting.RECOVERY_INTERVAL;
 import static io.batchpipeline.config.Setting.RETRY_INITIAL_DELAY;
 import static io.batchpipeline.config.Setting.RETRY_MAX_ATTEMPTS;
 import static io.batchpipeline.config.Setting.RETRY_MAX_DELAY;
+import static io.batchpipeline.config.Setting.SOURCE_CHARSET;
 import static io.batchpipeline.config.Setting.SOURCE_FORMAT;
 import static io.batchpipeline.config.Setting.TIMEOUT_CHECK_INTERVAL;
 import static io.batchpipeline.config.Setting.TIMEOUT_MODE;
@@ -116,13 +119,29 @@ public final class Pipeline implements CamelContextAware {
         BatchAggregationStrategy batches = new BatchAggregationStrategy(settings.intValue(BATCH_SIZE), settings.longValue(BATCH_TIMEOUT),
                 TimeoutMode.of(settings.text(TIMEOUT_MODE)), journal, stats);
         settings.validate(TIMEOUT_CHECK_INTERVAL); // the route template reads it as a placeholder
-        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), csvDelimiter(settings),
+        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), charset(settings), csvDelimiter(settings),
                 settings.intValue(CSV_MAX_LINES), batches::room, progress);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         return new Parts(name, stats, reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
                 new AwaitWrittenStep(durable != null, progress));
+    }
+
+    /** Records are cut at line breaks and quotes found as bytes, so the charset must write them as ASCII does. */
+    private static Charset charset(Settings settings) {
+        String name = settings.text(SOURCE_CHARSET);
+        Charset charset;
+        try {
+            charset = Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            throw settings.invalid(SOURCE_CHARSET, "unknown charset '" + name + "' (UTF-8, ISO-8859-1, windows-1252, ...)", e);
+        }
+        String ascii = "\n\r\",;\t|az09";
+        if (!charset.canEncode() || !new String(ascii.getBytes(charset), StandardCharsets.US_ASCII).equals(ascii)) {
+            throw settings.invalid(SOURCE_CHARSET, charset.name() + " does not write ASCII as ASCII: use UTF-8, ISO-8859-1, windows-1252, ...", null);
+        }
+        return charset;
     }
 
     /** A quote or a line break as the delimiter would make every record unreadable: refused at startup. */

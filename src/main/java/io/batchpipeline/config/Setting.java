@@ -27,6 +27,8 @@ public enum Setting {
             "endpoint to read from; every pipeline names its own"),
     SOURCE_FORMAT(Section.SOURCE, "source.format", "format", List.of("csv", "jsonl"), "csv",
             "format of a file or message; csv starts with a header"),
+    SOURCE_CHARSET(Section.SOURCE, "source.charset", "charset", Type.TEXT, "UTF-8",
+            "encoding of files and messages; a record with bytes not valid in it is rejected"),
     CSV_DELIMITER(Section.SOURCE, "source.csv.delimiter", "csvDelimiter", Type.CHARACTER, ",", "CSV field delimiter"),
     CSV_MAX_LINES(Section.SOURCE, "source.csv.max-lines-per-record", "csvMaxLinesPerRecord", Type.POSITIVE_INT, "1000",
             "longest CSV record in lines (a stray quote)"),

@@ -1,6 +1,5 @@
 package io.batchpipeline.source;
 
-import java.io.BufferedReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +22,7 @@ final class CsvRecordIterator extends LineRecordIterator {
     private final char quote;
     private RecordFormat recordFormat;
 
-    CsvRecordIterator(String source, BufferedReader reader, SourceReceipt receipt, char delimiter, int maxLinesPerRecord) {
+    CsvRecordIterator(String source, LineReader reader, SourceReceipt receipt, char delimiter, int maxLinesPerRecord) {
         super(source, reader, receipt);
         this.format = CsvRecordFormat.csv(delimiter);
         this.quote = format.getQuoteCharacter();
@@ -35,41 +34,42 @@ final class CsvRecordIterator extends LineRecordIterator {
         if (recordFormat == null && !readHeader()) {
             return null;
         }
-        String text;
+        LineReader.Line text;
         long firstLine;
         do {
             firstLine = lineNumber() + 1;
             text = readLogicalRecord();
-        } while (text != null && text.isBlank());
+        } while (text != null && text.text().isBlank());
         if (text == null) {
             return null;
         }
-        return new SourceRecord(source, firstLine, text, recordFormat, receipt);
+        return record(firstLine, text.text(), text.invalid(), recordFormat);
     }
 
     private boolean readHeader() {
-        String text = readLogicalRecord();
+        LineReader.Line text = readLogicalRecord();
         if (text == null) {
             return false;
         }
-        recordFormat = CsvRecordFormat.withHeader(format, text);
+        recordFormat = CsvRecordFormat.withHeader(format, text.text());
         return true;
     }
 
     /**
-     * Joins physical lines until quotes balance. A quote that does not close within maxLinesPerRecord lines, or
-     * before the end, is a stray one: only the line that opened it is the (malformed) record, and the lines
-     * after it are read again as records of their own.
+     * Joins physical lines until quotes balance, each with its own line break, so a quoted field keeps its
+     * {@code \r\n} or lone {@code \r}. A quote that does not close within maxLinesPerRecord lines, or before the
+     * end, is a stray one: only the line that opened it is the (malformed) record, and the lines after it are read
+     * again as records of their own. The result's line break is not part of the record.
      */
-    private String readLogicalRecord() {
-        String line = readLine();
+    private LineReader.Line readLogicalRecord() {
+        LineReader.Line line = readLine();
         if (line == null) {
             return null;
         }
-        List<String> more = null;
-        int quotes = countQuotes(line);
+        List<LineReader.Line> more = null;
+        int quotes = countQuotes(line.text());
         while (quotes % 2 != 0 && (more == null ? 1 : more.size() + 1) < maxLinesPerRecord) {
-            String next = readLine();
+            LineReader.Line next = readLine();
             if (next == null) {
                 break;
             }
@@ -77,7 +77,7 @@ final class CsvRecordIterator extends LineRecordIterator {
                 more = new ArrayList<>();
             }
             more.add(next);
-            quotes += countQuotes(next);
+            quotes += countQuotes(next.text());
         }
         if (more == null) {
             return line;
@@ -86,7 +86,15 @@ final class CsvRecordIterator extends LineRecordIterator {
             unread(more);
             return line;
         }
-        return line + "\n" + String.join("\n", more);
+        StringBuilder text = new StringBuilder(line.text());
+        String invalid = line.invalid();
+        String lineBreak = line.lineBreak();
+        for (LineReader.Line next : more) {
+            text.append(lineBreak).append(next.text());
+            lineBreak = next.lineBreak();
+            invalid = invalid != null ? invalid : next.invalid();
+        }
+        return new LineReader.Line(text.toString(), lineBreak, invalid);
     }
 
     private int countQuotes(String line) {

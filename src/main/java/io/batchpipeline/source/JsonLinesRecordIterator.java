@@ -1,7 +1,5 @@
 package io.batchpipeline.source;
 
-import java.io.BufferedReader;
-
 import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
@@ -11,17 +9,17 @@ final class JsonLinesRecordIterator extends LineRecordIterator {
 
     private final RecordFormat format;
 
-    JsonLinesRecordIterator(String source, BufferedReader reader, SourceReceipt receipt, RecordFormat format) {
+    JsonLinesRecordIterator(String source, LineReader reader, SourceReceipt receipt, RecordFormat format) {
         super(source, reader, receipt);
         this.format = format;
     }
 
     @Override
     protected SourceRecord readRecord() {
-        String line;
+        LineReader.Line line;
         do {
             line = readLine();
-        } while (line != null && line.isBlank());
-        return line == null ? null : new SourceRecord(source, lineNumber(), line, format, receipt);
+        } while (line != null && line.text().isBlank());
+        return line == null ? null : record(lineNumber(), line.text(), line.invalid(), format);
     }
 }

@@ -1,6 +1,5 @@
 package io.batchpipeline.source;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,41 +8,42 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
+import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
 
 /**
  * Streams records out of a reader one at a time, so a file of any size is never held in memory.
  * Subclasses turn physical lines into records; this class owns line counting, look-ahead and closing.
+ * A record whose bytes are not valid in the source's charset is still a record: it parses as malformed, with the
+ * reason, so it is dead-lettered instead of loaded with replacement characters.
  */
 abstract class LineRecordIterator implements Iterator<SourceRecord>, Closeable {
 
-    private static final String BYTE_ORDER_MARK = "\uFEFF";
-
     protected final String source;
     protected final SourceReceipt receipt;
-    private final BufferedReader reader;
-    private final ArrayDeque<String> unread = new ArrayDeque<>();
+    private final LineReader reader;
+    private final ArrayDeque<LineReader.Line> unread = new ArrayDeque<>();
     private long lineNumber;
     private SourceRecord next;
     private boolean done;
 
-    LineRecordIterator(String source, BufferedReader reader, SourceReceipt receipt) {
+    LineRecordIterator(String source, LineReader reader, SourceReceipt receipt) {
         this.source = source;
         this.reader = reader;
         this.receipt = receipt;
     }
 
-    /** Reads the next physical line, or null at the end of input. A byte order mark before the first line is not part of it. */
-    protected final String readLine() {
+    /** Reads the next physical line, or null at the end of input. */
+    protected final LineReader.Line readLine() {
         if (!unread.isEmpty()) {
             lineNumber++;
             return unread.pollFirst();
         }
         try {
-            String line = reader.readLine();
-            if (line != null && ++lineNumber == 1 && line.startsWith(BYTE_ORDER_MARK)) {
-                line = line.substring(1);
+            LineReader.Line line = reader.next();
+            if (line != null) {
+                lineNumber++;
             }
             return line;
         } catch (IOException e) {
@@ -52,11 +52,16 @@ abstract class LineRecordIterator implements Iterator<SourceRecord>, Closeable {
     }
 
     /** Gives back lines read ahead, to be read again, in the same order. */
-    protected final void unread(List<String> lines) {
+    protected final void unread(List<LineReader.Line> lines) {
         for (int i = lines.size() - 1; i >= 0; i--) {
             unread.addFirst(lines.get(i));
         }
         lineNumber -= lines.size();
+    }
+
+    /** A record of this source: parsed by {@code format}, or malformed when its bytes were not valid in the charset. */
+    protected final SourceRecord record(long line, String raw, String invalid, RecordFormat format) {
+        return new SourceRecord(source, line, raw, invalid == null ? format : new UnreadableRecord(invalid), receipt);
     }
 
     /** Number of the last line returned by {@link #readLine()}, starting at 1. */

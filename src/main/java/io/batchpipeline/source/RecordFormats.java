@@ -12,6 +12,9 @@ public final class RecordFormats {
         if (spec.equals(JsonRecordFormat.SPEC)) {
             return JsonRecordFormat.STANDARD;
         }
+        if (spec.startsWith(UnreadableRecord.SPEC_PREFIX)) {
+            return new UnreadableRecord(spec.substring(UnreadableRecord.SPEC_PREFIX.length()));
+        }
         if (spec.startsWith(CsvRecordFormat.SPEC_PREFIX)) {
             return CsvRecordFormat.ofSpec(spec);
         }

@@ -1,9 +1,7 @@
 package io.batchpipeline.source;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.IntSupplier;
@@ -24,17 +22,21 @@ public final class RecordReader {
     private static final Logger LOG = LoggerFactory.getLogger(RecordReader.class);
 
     private final SourceFormat format;
+    private final Charset charset;
     private final char csvDelimiter;
     private final int csvMaxLinesPerRecord;
     private final IntSupplier room;
     private final FileProgress progress;
 
     /**
+     * @param charset  the bodies' encoding; an ASCII-compatible one, such as UTF-8 or ISO-8859-1
      * @param room     records the open batch can still take: chunks are cut to fill it exactly
      * @param progress how far an earlier run stored each file, or {@link FileProgress#NONE}
      */
-    public RecordReader(SourceFormat format, char csvDelimiter, int csvMaxLinesPerRecord, IntSupplier room, FileProgress progress) {
+    public RecordReader(SourceFormat format, Charset charset, char csvDelimiter, int csvMaxLinesPerRecord, IntSupplier room,
+            FileProgress progress) {
         this.format = format;
+        this.charset = charset;
         this.csvDelimiter = csvDelimiter;
         this.csvMaxLinesPerRecord = csvMaxLinesPerRecord;
         this.room = room;
@@ -43,7 +45,7 @@ public final class RecordReader {
 
     public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
         InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
+        LineReader reader = new LineReader(in, charset);
         String source = sourceName(exchange);
         SourceReceipt receipt = new SourceReceipt();
         exchange.setProperty(SourceReceipt.PROPERTY, receipt);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,6 +99,27 @@ class BadInputTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("input/.done/b.csv")) && Files.exists(dir.resolve("input/.error/a.csv")));
             assertThat(pipeline.stats().rowsWritten()).isEqualTo(9);
         }
+    }
+
+    @Test
+    void aLatin1FileReadAsUtf8RejectsTheRecordsItCannotDecodeAndLoadsExactlyWithItsCharset() throws Exception {
+        byte[] latin1 = String.join("\n", SampleData.HEADER, SampleData.csvLine(1).replace("customer 1", "Z\u00fcrich"), SampleData.csvLine(2))
+                .concat("\n").getBytes(StandardCharsets.ISO_8859_1);
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            Files.createDirectories(dir.resolve("input"));
+            Files.write(dir.resolve("input/latin1.csv"), latin1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 1 && pipeline.stats().recordsRejected() == 1);
+        }
+        assertThat(deadLetters()).singleElement().satisfies(n -> assertThat(n.get("reason").asText()).contains("not valid in UTF-8").contains("source.charset"));
+
+        settings.put("source.charset", "ISO-8859-1");
+        settings.put("sink.jdbc.url", settings.get("sink.jdbc.url").replace("jdbc:h2:mem:", "jdbc:h2:mem:latin1-"));
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            Files.write(dir.resolve("input/latin1-again.csv"), latin1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 2);
+        }
+        assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders WHERE customer = 'Z\u00fcrich'")).isEqualTo(1);
     }
 
     @Test

@@ -41,6 +41,8 @@ class ConfigurationTest {
         "sink.jdbc.columns  | id) VALUES (1); DROP TABLE orders; -- | does not exist",
         "camel.main.duration-max-idle-seconds | abc              | not a whole number",
         "source.csv.delimiter | '\"'                              | cannot be the quote character",
+        "source.charset     | no-such-charset                    | unknown charset",
+        "source.charset     | UTF-16                             | does not write ASCII as ASCII",
     })
     void anInvalidSettingStopsStartupNamingTheKey(String key, String value, String problem) {
         Map<String, String> settings = RunningPipeline.defaults(dir);

@@ -3,8 +3,9 @@ package io.batchpipeline.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,6 +39,32 @@ class CsvRecordIteratorTest {
     }
 
     @Test
+    void aQuotedFieldKeepsItsLineBreaksAsTheyWere() {
+        List<SourceRecord> records = read("id,note\r\n1,\"two\r\nlines\"\r\n2,\"lone\rreturn\"\r\n3,\"unix\nbreak\"\n4,last", 1000);
+
+        assertThat(records).extracting(r -> r.fields().get("note")).containsExactly("two\r\nlines", "lone\rreturn", "unix\nbreak", "last");
+        assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 4L, 6L, 8L);
+    }
+
+    @Test
+    void bytesNotValidInTheCharsetRejectTheirRecordOnly() {
+        byte[] latin1 = "id,city\n1,Z\u00fcrich\n2,Bern\n".getBytes(StandardCharsets.ISO_8859_1);
+
+        List<SourceRecord> asUtf8 = read(latin1, StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> asUtf8.get(0).fields()).isInstanceOf(MalformedRecordException.class)
+                .hasMessage("bytes not valid in UTF-8 at byte 4 of the line (set source.charset to the file's encoding)");
+        assertThat(asUtf8.get(1).fields()).containsEntry("city", "Bern");
+
+        List<SourceRecord> asLatin1 = read(latin1, StandardCharsets.ISO_8859_1);
+        assertThat(asLatin1).extracting(r -> r.fields().get("city")).containsExactly("Z\u00fcrich", "Bern");
+    }
+
+    @Test
+    void aRealReplacementCharacterInTheInputIsKept() {
+        assertThat(read("id,note\n1,\uFFFD\n", 1000).get(0).fields()).containsEntry("note", "\uFFFD");
+    }
+
+    @Test
     void aRecordWithTheWrongNumberOfFieldsIsMalformed() {
         List<SourceRecord> records = read("id,name\n1,a,extra\n", 10);
 
@@ -51,9 +78,15 @@ class CsvRecordIteratorTest {
         assertThat(read("id,name\n", 10)).isEmpty();
     }
 
+    private static List<SourceRecord> read(byte[] bytes, Charset charset) {
+        List<SourceRecord> records = new ArrayList<>();
+        new CsvRecordIterator("test.csv", new LineReader(new ByteArrayInputStream(bytes), charset), null, ',', 1000).forEachRemaining(records::add);
+        return records;
+    }
+
     private static List<SourceRecord> read(String text, int maxLines) {
         List<SourceRecord> records = new ArrayList<>();
-        new CsvRecordIterator("test.csv", new BufferedReader(new StringReader(text)), null, ',', maxLines).forEachRemaining(records::add);
+        new CsvRecordIterator("test.csv", new LineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8), null, ',', maxLines).forEachRemaining(records::add);
         return records;
     }
 }

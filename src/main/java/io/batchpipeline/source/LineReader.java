@@ -1,0 +1,175 @@
+package io.batchpipeline.source;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Physical lines of a byte stream in an ASCII-compatible charset, each with its own line break ({@code \n},
+ * {@code \r\n} or a lone {@code \r}), and with the reason when its bytes are not valid in the charset.
+ *
+ * <p>Hand-written because {@code BufferedReader.readLine} drops the line breaks (a quoted CSV field spanning
+ * lines would come back with {@code \n} for {@code \r\n}) and its decoder replaces invalid bytes with U+FFFD
+ * without a word. Lines are decoded with {@code new String(bytes, charset)}, the JDK's fastest path; only a line
+ * whose text then holds U+FFFD is decoded again strictly, to tell a real U+FFFD from a replaced byte.
+ */
+final class LineReader implements Closeable {
+
+    /** One line: its text, its line break ("" for the last line when the input does not end with one), and why its bytes are invalid, or null. */
+    record Line(String text, String lineBreak, String invalid) {
+    }
+
+    private static final byte[] UTF8_BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    private final InputStream in;
+    private final Charset charset;
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
+    private boolean end;
+    /** The part of a line read before the buffer was refilled. */
+    private byte[] carry = new byte[256];
+    private int carried;
+    private boolean first = true;
+
+    LineReader(InputStream in, Charset charset) {
+        this.in = in;
+        this.charset = charset;
+    }
+
+    /** The next line, or null at the end of the input. */
+    Line next() throws IOException {
+        carried = 0;
+        if (first) {
+            first = false;
+            skipByteOrderMark();
+        }
+        while (true) {
+            if (position == limit && !fill()) {
+                return carried == 0 ? null : line(carry, 0, carried, "");
+            }
+            int start = position;
+            int i = start;
+            while (i < limit && buffer[i] != '\n' && buffer[i] != '\r') {
+                i++;
+            }
+            if (i == limit) { // no line break in the buffer: keep what we have and read on
+                keep(start, i - start);
+                position = limit;
+                continue;
+            }
+            byte lineBreak = buffer[i];
+            position = i + 1;
+            byte[] bytes = buffer;
+            int from = start;
+            int length = i - start;
+            if (carried > 0) {
+                keep(start, length);
+                bytes = carry;
+                from = 0;
+                length = carried;
+            }
+            if (lineBreak == '\n') {
+                return line(bytes, from, length, "\n");
+            }
+            // a carriage return: the line break is \r\n when a \n follows, else \r alone
+            if (position == limit) {
+                if (bytes == buffer) { // about to refill: keep the line's bytes
+                    keep(from, length);
+                    bytes = carry;
+                    from = 0;
+                    length = carried;
+                }
+                if (!fill()) {
+                    return line(bytes, from, length, "\r");
+                }
+            }
+            if (buffer[position] == '\n') {
+                position++;
+                return line(bytes, from, length, "\r\n");
+            }
+            return line(bytes, from, length, "\r");
+        }
+    }
+
+    private Line line(byte[] bytes, int from, int length, String lineBreak) {
+        String text = new String(bytes, from, length, charset);
+        return new Line(text, lineBreak, text.indexOf('\uFFFD') >= 0 ? invalid(bytes, from, length) : null);
+    }
+
+    /** Decodes strictly: null when the U+FFFD were in the input, else where the first invalid byte is. */
+    private String invalid(byte[] bytes, int from, int length) {
+        CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer input = ByteBuffer.wrap(bytes, from, length);
+        CharBuffer output = CharBuffer.allocate((int) Math.ceil(length * (double) decoder.maxCharsPerByte()) + 1);
+        CoderResult result = decoder.decode(input, output, true);
+        if (!result.isError()) {
+            result = decoder.flush(output);
+        }
+        if (!result.isError()) {
+            return null;
+        }
+        return "bytes not valid in " + charset.name() + " at byte " + (input.position() - from + 1) + " of the line"
+                + " (set source.charset to the file's encoding)";
+    }
+
+    private void skipByteOrderMark() throws IOException {
+        if (charset != StandardCharsets.UTF_8) {
+            return;
+        }
+        while (limit - position < UTF8_BYTE_ORDER_MARK.length && fillMore()) {
+            // read until three bytes are there, or the input ends
+        }
+        if (limit - position >= UTF8_BYTE_ORDER_MARK.length
+                && Arrays.equals(buffer, position, position + 3, UTF8_BYTE_ORDER_MARK, 0, 3)) {
+            position += 3;
+        }
+    }
+
+    private void keep(int from, int length) {
+        if (carried + length > carry.length) {
+            carry = Arrays.copyOf(carry, Math.max(carry.length * 2, carried + length));
+        }
+        System.arraycopy(buffer, from, carry, carried, length);
+        carried += length;
+    }
+
+    /** Refills the empty buffer; false at the end of the input. */
+    private boolean fill() throws IOException {
+        position = 0;
+        limit = 0;
+        return fillMore();
+    }
+
+    /** Reads more bytes after those in the buffer; false at the end of the input. */
+    private boolean fillMore() throws IOException {
+        if (end) {
+            return false;
+        }
+        if (position > 0) {
+            System.arraycopy(buffer, position, buffer, 0, limit - position);
+            limit -= position;
+            position = 0;
+        }
+        int read = in.read(buffer, limit, buffer.length - limit);
+        if (read < 0) {
+            end = true;
+            return false;
+        }
+        limit += read;
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
