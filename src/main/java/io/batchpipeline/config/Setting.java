@@ -57,7 +57,7 @@ public enum Setting {
             "where batches go; bean: your own BatchSink"),
     SINK_BEAN(Section.SINK, "sink.bean", "sinkBean", Type.OPTIONAL, "", "the BatchSink bean's name"),
     RETRY_MAX_ATTEMPTS(Section.SINK, "sink.retry.max-attempts", "retryMaxAttempts", Type.POSITIVE_INT, "20",
-            "tries for a write that fails transiently"),
+            "failures logged one by one before the sink is reported down; it is retried until back"),
     RETRY_INITIAL_DELAY(Section.SINK, "sink.retry.initial-delay", "retryInitialDelay", Type.POSITIVE_LONG, "100",
             "ms before the first retry; doubles"),
     RETRY_MAX_DELAY(Section.SINK, "sink.retry.max-delay", "retryMaxDelay", Type.POSITIVE_LONG, "10000",

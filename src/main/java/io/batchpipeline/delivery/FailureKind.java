@@ -12,7 +12,7 @@ public enum FailureKind {
     TRANSIENT,
     /** Some values are wrong (SQLSTATE classes 22 and 23): retrying fails again. Isolate the bad records. */
     DATA,
-    /** Anything else, e.g. a missing permission: give the batch to the dead-letter endpoint. */
+    /** Anything else, e.g. a missing table or permission: not the records' fault either; retried until fixed. */
     FATAL;
 
     /** Serialization failure, deadlock, admin shutdown, crash shutdown, cannot connect now, too many connections. */

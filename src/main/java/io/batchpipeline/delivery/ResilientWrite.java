@@ -10,14 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes rows to a sink so that none is lost: a transient failure is retried with backoff (the writer thread
- * waits, and through the bounded hand-off so does the source); a data error is bisected until the bad
- * records are isolated and the good ones written; what cannot be written goes to the rejector, with the
- * SQLSTATE and message. An interrupted retry (a forced stop) gives up without rejecting anything: the
- * records stay unsettled and their source is read again at the next start.
- *
- * <p>A batch from the durable buffer is never given up: when it cannot be written for a reason other than
- * its data, the write fails, the batch stays in the buffer, and the aggregator's recovery tries it again.
+ * Writes rows to a sink so that none is lost. A failure that is not the data's (the database or disk away, a
+ * missing table or permission) is retried with backoff until the sink takes the rows: the writer thread waits,
+ * and through the bounded hand-off so does the source; nothing goes to the dead-letter endpoint for it. A data
+ * error is bisected until the bad records are isolated and the good ones written; each bad record goes to the
+ * rejector with the SQLSTATE and message. An interrupted retry (a forced stop) gives up without rejecting
+ * anything: the records stay unsettled and their source is read again at the next start (or, durable, their
+ * batch stays in the buffer).
  */
 public final class ResilientWrite<R> {
 
@@ -38,41 +37,26 @@ public final class ResilientWrite<R> {
     }
 
     /**
-     * Returns how many rows were written; every other row was given to the rejector.
+     * Returns how many rows were written; every other row was given to the rejector for its data.
      *
      * @param release the durable buffer's release of this batch, run in the transaction that writes the whole
      *                batch; null when the batch is not durable
-     * @throws Exception when a durable batch cannot be written now and stays in the buffer
+     * @throws InterruptedException when a stop interrupts the retries
      */
-    public int write(List<Row<R>> rows, Rejector rejector, SameTransaction release) throws Exception {
+    public int write(List<Row<R>> rows, Rejector rejector, SameTransaction release) throws InterruptedException {
         if (rows.isEmpty()) {
             return 0;
         }
-        return write(rows, rejector, release, release != null);
-    }
-
-    private int write(List<Row<R>> rows, Rejector rejector, SameTransaction release, boolean durable) throws Exception {
-        String what = "Write of " + rows.size() + " rows to " + sink.describe();
-        Exception failure = retry.run(what, LOG, () -> sink.write(rows, release));
-        if (failure == null) {
+        Exception dataError = retry.run("Write of " + rows.size() + " rows to " + sink.describe(), LOG, () -> sink.write(rows, release));
+        if (dataError == null) {
             return rows.size();
         }
-        if (FailureKind.of(failure) == FailureKind.DATA) {
-            if (rows.size() == 1) {
-                rejector.reject(rows.get(0), Errors.describe(failure));
-                return 0;
-            }
-            // the halves are written without the release: the buffer lets the batch go once all of it is settled
-            int half = rows.size() / 2;
-            return write(rows.subList(0, half), rejector, null, durable) + write(rows.subList(half, rows.size()), rejector, null, durable);
+        if (rows.size() == 1) {
+            rejector.reject(rows.get(0), Errors.describe(dataError));
+            return 0;
         }
-        if (durable) {
-            LOG.error("{} failed; the batch stays in the durable buffer and is tried again: {}", what, Errors.describe(failure));
-            throw failure;
-        }
-        String reason = "batch of " + rows.size() + " rows failed: " + Errors.describe(failure);
-        LOG.error("{} failed for good; they go to the dead-letter endpoint: {}", what, Errors.describe(failure), failure);
-        rows.forEach(row -> rejector.reject(row, reason));
-        return 0;
+        // the halves are written without the release: the buffer lets the batch go once all of it is settled
+        int half = rows.size() / 2;
+        return write(rows.subList(0, half), rejector, null) + write(rows.subList(half, rows.size()), rejector, null);
     }
 }

@@ -6,12 +6,13 @@ import io.batchpipeline.common.Errors;
 import org.slf4j.Logger;
 
 /**
- * Exponential backoff with jitter: the n-th retry waits a random time between half and all of
+ * Retries with exponential backoff and jitter: the n-th retry waits a random time between half and all of
  * {@code min(initialDelay * 2^(n-1), maxDelay)}, so writers that failed together do not retry together.
+ * {@code maxAttempts} is how many failures are logged one by one before the target is reported down, once.
  */
 public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDelayMillis) {
 
-    /** Database work that may fail transiently. */
+    /** Database work that may fail. */
     @FunctionalInterface
     public interface Attempt {
         void run() throws Exception;
@@ -23,16 +24,24 @@ public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDela
     }
 
     /**
-     * Runs the work, retrying {@link FailureKind#TRANSIENT} failures after a backoff (the calling thread waits,
-     * which is what holds the source back). Returns null once it succeeded, or the failure that ended the attempts.
+     * Runs the work until it succeeds or fails on its data ({@link FailureKind#DATA}). Every other failure is
+     * the target's, not the records': it is retried after a backoff, however long that takes; the calling thread
+     * waits, which is what holds the source back. The log says each of the first {@code maxAttempts} failures,
+     * then once that the target is down, and once that it is back.
      *
      * @param what names the work in the log, e.g. "write of 1000 rows to table orders"
+     * @return null once it succeeded, or the data error
+     * @throws InterruptedException when a stop interrupts the wait
      */
     public Exception run(String what, Logger log, Attempt work) throws InterruptedException {
+        long firstFailure = 0;
+        String lastFailure = null;
         for (int attempt = 1; ; attempt++) {
             try {
                 work.run();
-                if (attempt > 1) {
+                if (attempt > maxAttempts) {
+                    log.info("{} succeeded on attempt {}, after {} s of failures", what, attempt, (System.currentTimeMillis() - firstFailure) / 1000);
+                } else if (attempt > 1) {
                     log.info("{} succeeded on attempt {}", what, attempt);
                 }
                 return null;
@@ -40,11 +49,22 @@ public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDela
                 if (e instanceof InterruptedException interrupted) {
                     throw interrupted;
                 }
-                if (FailureKind.of(e) != FailureKind.TRANSIENT || attempt >= maxAttempts) {
+                if (FailureKind.of(e) == FailureKind.DATA) {
                     return e;
                 }
+                firstFailure = attempt == 1 ? System.currentTimeMillis() : firstFailure;
                 long delay = delayBeforeRetry(attempt);
-                log.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", what, attempt, maxAttempts, delay, Errors.describe(e));
+                String failure = Errors.describe(e);
+                if (attempt < maxAttempts) {
+                    log.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", what, attempt, maxAttempts, delay, failure);
+                } else if (attempt == maxAttempts) {
+                    log.error("{} failed {} times: {}. The target is down or refuses the work; it is retried every {} ms or less "
+                            + "until it succeeds, and the source waits. Nothing goes to the dead-letter endpoint for this.",
+                            what, attempt, failure, maxDelayMillis);
+                } else if (!failure.equals(lastFailure)) { // a new state: say it once, not at every retry
+                    log.warn("{} still fails, now with: {} (attempt {})", what, failure, attempt);
+                }
+                lastFailure = failure;
                 Thread.sleep(delay);
             }
         }

@@ -108,6 +108,41 @@ class DeliveryTest {
         assertThat(Databases.count(url(), "postgres", "", "SELECT COUNT(*) FROM orders")).isEqualTo(40_000);
     }
 
+    /** The retry budget is a third of a second here; the sink is away for far longer, twice, in two ways. */
+    @Test
+    void whenTheSinkIsAwayLongerThanTheRetryBudgetTheSourceWaitsAndNoRecordIsDeadLettered() throws Exception {
+        Databases.execute(url(), "postgres", "", "ALTER TABLE orders DROP CONSTRAINT orders_quantity_check"); // no poison records here
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
+            // upsert: a commit whose acknowledgement the cut swallows is written again harmlessly
+            Map<String, String> settings = settings("upsert", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres");
+            settings.put("batch.size", "500");
+            settings.put("sink.retry.max-attempts", "3");
+            settings.put("sink.retry.initial-delay", "50");
+            settings.put("sink.retry.max-delay", "200");
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                SampleData.writeCsv(dir.resolve("input"), "first.csv", 1, 5_000);
+                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.stats().rowsWritten() > 1_000);
+
+                proxy.cut();
+                Thread.sleep(3_000); // the outage itself: ten times the retry budget
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("input/.done/first.csv")));
+
+                // the table is gone for a while (SQLSTATE 42P01): not the records' fault either
+                Databases.execute(url(), "postgres", "", "ALTER TABLE orders RENAME TO orders_away");
+                SampleData.writeCsv(dir.resolve("input"), "second.csv", 5_001, 10_000);
+                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.stats().recordsRead() > 5_000);
+                Thread.sleep(2_000); // the writers meet the missing table, many times the retry budget
+                Databases.execute(url(), "postgres", "", "ALTER TABLE orders_away RENAME TO orders");
+                await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("input/.done/second.csv")));
+                assertThat(pipeline.stats().rowsFailed()).isZero();
+                assertThat(pipeline.stats().recordsRejected()).isZero();
+            }
+        }
+        assertThat(Databases.count(url(), "postgres", "", "SELECT COUNT(*) FROM orders")).isEqualTo(10_000);
+        assertThat(dir.resolve("deadletter/rejected.jsonl")).doesNotExist();
+    }
+
     private Map<String, String> settings(String mode, String jdbcUrl) {
         Map<String, String> settings = RunningPipeline.defaults(dir);
         settings.put("sink.jdbc.url", jdbcUrl);
