@@ -36,6 +36,7 @@ import static io.batchpipeline.config.Setting.RETRY_INITIAL_DELAY;
 import static io.batchpipeline.config.Setting.RETRY_MAX_ATTEMPTS;
 import static io.batchpipeline.config.Setting.RETRY_MAX_DELAY;
 import static io.batchpipeline.config.Setting.SOURCE_CHARSET;
+import static io.batchpipeline.config.Setting.SOURCE_URI;
 import static io.batchpipeline.config.Setting.SOURCE_FORMAT;
 import static io.batchpipeline.config.Setting.TIMEOUT_CHECK_INTERVAL;
 import static io.batchpipeline.config.Setting.TIMEOUT_MODE;
@@ -123,6 +124,8 @@ public final class Pipeline implements CamelContextAware {
                 settings.intValue(CSV_MAX_LINES), batches::room, progress);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
+        FileEndpointFolder.require(settings, SOURCE_URI, false);
+        FileEndpointFolder.require(settings, DEAD_LETTER_URI, true);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         return new Parts(name, stats, reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
                 new AwaitWrittenStep(durable != null, progress));

@@ -75,6 +75,20 @@ class ConfigurationTest {
         assertThat(invalid.getMessage()).contains(problem);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"source.uri", "deadletter.uri"})
+    void aFileEndpointWhoseFolderIsAFileStopsStartup(String key) throws Exception {
+        Path notAFolder = SampleData.writeFile(dir, "not-a-folder", "x");
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put(key, "file:" + notAFolder + "?fileName=rejected.jsonl");
+
+        InvalidSettingException invalid = find(catchThrowable(() -> RunningPipeline.start(settings).close()));
+
+        assertThat(invalid).isNotNull();
+        assertThat(invalid.setting()).isEqualTo(key);
+        assertThat(invalid.getMessage()).contains("is a file, not a folder");
+    }
+
     @Test
     void aPasswordInsideAJdbcUrlNeverAppearsInTheMessage() {
         Map<String, String> settings = RunningPipeline.defaults(dir);
