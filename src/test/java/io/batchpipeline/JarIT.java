@@ -91,6 +91,33 @@ class JarIT {
     }
 
     @Test
+    void sigtermWhileWritesAreRetryingLeavesTheReadFileInTheInputFolderForTheNextStart() throws Exception {
+        Databases.recreateOrdersTable("jar_retry_orders", true);
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
+            String[] postgres = {"-Dsink.jdbc.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres", "-Dsink.jdbc.username=postgres",
+                    "-Dsink.jdbc.table=jar_retry_orders", "-Dsink.jdbc.init-script=", "-Dsink.jdbc.mode=upsert",
+                    "-Dsink.retry.max-delay=500"};
+            Process process = start(with(postgres, "-Dbatch.size=100000", "-Dbatch.timeout=600000", "-Dcamel.main.shutdown-timeout=5"));
+            SampleData.copyInto(dir.resolve("input"), Path.of("samples/orders.csv"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(dir.resolve("stdout.log")).contains("orders.csv: read to the end"));
+
+            proxy.cut();
+            process.destroy(); // SIGTERM: the flushed batch meets the outage and is retried until the stop times out
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(dir.resolve("stdout.log"))).contains("0 rows written in 0 batches");
+            assertThat(dir.resolve("input/orders.csv")).as("kept for the next start").exists();
+            assertThat(dir.resolve("input/.error/orders.csv")).doesNotExist();
+            proxy.restore();
+
+            Process next = start(with(postgres, "-Dcamel.main.duration-max-idle-seconds=3"));
+            assertThat(next.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(count("SELECT COUNT(*) FROM jar_retry_orders")).isEqualTo(10_000);
+            assertThat(dir.resolve("input/.done/orders.csv")).exists();
+        }
+    }
+
+    @Test
     void anInvalidSettingExitsNonZeroWithOneLineNamingIt() throws Exception {
         Process process = start("-Dbatch.size=0");
 
