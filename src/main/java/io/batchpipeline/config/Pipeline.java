@@ -108,6 +108,12 @@ public final class Pipeline implements CamelContextAware {
     }
 
     private Parts assemble(String name, Settings settings) {
+        // what needs no connection is checked first
+        Charset charset = charset(settings);
+        char delimiter = csvDelimiter(settings);
+        settings.validate(TIMEOUT_CHECK_INTERVAL); // the route template reads it as a placeholder
+        FileEndpointFolder.require(settings, SOURCE_URI, false);
+        FileEndpointFolder.require(settings, DEAD_LETTER_URI, true);
         PipelineStats stats = context.getRegistry().lookupByNameAndType(PipelineConfiguration.STATS, PipelineRegistry.class).of(name);
         RetryPolicy retry = new RetryPolicy(settings.intValue(RETRY_MAX_ATTEMPTS), settings.longValue(RETRY_INITIAL_DELAY),
                 settings.longValue(RETRY_MAX_DELAY));
@@ -119,13 +125,10 @@ public final class Pipeline implements CamelContextAware {
 
         BatchAggregationStrategy batches = new BatchAggregationStrategy(settings.intValue(BATCH_SIZE), settings.longValue(BATCH_TIMEOUT),
                 TimeoutMode.of(settings.text(TIMEOUT_MODE)), journal, stats);
-        settings.validate(TIMEOUT_CHECK_INTERVAL); // the route template reads it as a placeholder
-        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), charset(settings), csvDelimiter(settings),
+        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), charset, delimiter,
                 settings.intValue(CSV_MAX_LINES), batches::room, progress);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
-        FileEndpointFolder.require(settings, SOURCE_URI, false);
-        FileEndpointFolder.require(settings, DEAD_LETTER_URI, true);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         return new Parts(name, stats, reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
                 new AwaitWrittenStep(durable != null, progress));
