@@ -30,6 +30,7 @@ import static io.batchpipeline.config.Setting.CSV_DELIMITER;
 import static io.batchpipeline.config.Setting.CSV_MAX_LINES;
 import static io.batchpipeline.config.Setting.DEAD_LETTER_URI;
 import static io.batchpipeline.config.Setting.DURABLE;
+import static io.batchpipeline.config.Setting.MAX_RECORD_BYTES;
 import static io.batchpipeline.config.Setting.QUEUE_CAPACITY;
 import static io.batchpipeline.config.Setting.RECOVERY_INTERVAL;
 import static io.batchpipeline.config.Setting.RETRY_INITIAL_DELAY;
@@ -125,7 +126,7 @@ public final class Pipeline implements CamelContextAware {
 
         BatchAggregationStrategy batches = new BatchAggregationStrategy(settings.intValue(BATCH_SIZE), settings.longValue(BATCH_TIMEOUT),
                 TimeoutMode.of(settings.text(TIMEOUT_MODE)), journal, stats);
-        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), charset, delimiter,
+        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), charset, settings.intValue(MAX_RECORD_BYTES), delimiter,
                 settings.intValue(CSV_MAX_LINES), batches::room, progress);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);

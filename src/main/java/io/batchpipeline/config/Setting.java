@@ -29,6 +29,8 @@ public enum Setting {
             "format of a file or message; csv starts with a header"),
     SOURCE_CHARSET(Section.SOURCE, "source.charset", "charset", Type.TEXT, "UTF-8",
             "encoding of files and messages; a record with bytes not valid in it is rejected"),
+    MAX_RECORD_BYTES(Section.SOURCE, "source.max-record-bytes", "maxRecordBytes", Type.POSITIVE_INT, "1048576",
+            "longest record (CSV: line) in bytes; a longer one is rejected with its start"),
     CSV_DELIMITER(Section.SOURCE, "source.csv.delimiter", "csvDelimiter", Type.CHARACTER, ",", "CSV field delimiter"),
     CSV_MAX_LINES(Section.SOURCE, "source.csv.max-lines-per-record", "csvMaxLinesPerRecord", Type.POSITIVE_INT, "1000",
             "longest CSV record in lines (a stray quote)"),

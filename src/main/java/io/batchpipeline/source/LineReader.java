@@ -31,30 +31,36 @@ final class LineReader implements Closeable {
 
     private final InputStream in;
     private final Charset charset;
+    private final int maxLineBytes;
     private final byte[] buffer = new byte[64 * 1024];
     private int position;
     private int limit;
     private boolean end;
-    /** The part of a line read before the buffer was refilled. */
+    /** The part of a line read before the buffer was refilled, up to maxLineBytes. */
     private byte[] carry = new byte[256];
     private int carried;
+    /** Bytes of the current line, kept or not. */
+    private long total;
     private boolean first = true;
 
-    LineReader(InputStream in, Charset charset) {
+    /** @param maxLineBytes a longer line is kept only in part, and comes back invalid with its length */
+    LineReader(InputStream in, Charset charset, int maxLineBytes) {
         this.in = in;
         this.charset = charset;
+        this.maxLineBytes = maxLineBytes;
     }
 
     /** The next line, or null at the end of the input. */
     Line next() throws IOException {
         carried = 0;
+        total = 0;
         if (first) {
             first = false;
             skipByteOrderMark();
         }
         while (true) {
             if (position == limit && !fill()) {
-                return carried == 0 ? null : line(carry, 0, carried, "");
+                return total == 0 ? null : line(carry, 0, carried, "");
             }
             int start = position;
             int i = start;
@@ -68,25 +74,30 @@ final class LineReader implements Closeable {
             }
             byte lineBreak = buffer[i];
             position = i + 1;
-            byte[] bytes = buffer;
-            int from = start;
-            int length = i - start;
-            if (carried > 0) {
-                keep(start, length);
+            byte[] bytes;
+            int from;
+            int length;
+            if (total > 0) { // the line began before this buffer
+                keep(start, i - start);
                 bytes = carry;
                 from = 0;
                 length = carried;
+            } else {
+                total = i - start;
+                bytes = buffer;
+                from = start;
+                length = (int) Math.min(total, maxLineBytes);
             }
             if (lineBreak == '\n') {
                 return line(bytes, from, length, "\n");
             }
             // a carriage return: the line break is \r\n when a \n follows, else \r alone
             if (position == limit) {
-                if (bytes == buffer) { // about to refill: keep the line's bytes
-                    keep(from, length);
+                if (bytes == buffer) { // about to refill: move the line's bytes out of the buffer
+                    carry = carry.length >= length ? carry : new byte[length];
+                    System.arraycopy(buffer, from, carry, 0, length);
                     bytes = carry;
                     from = 0;
-                    length = carried;
                 }
                 if (!fill()) {
                     return line(bytes, from, length, "\r");
@@ -102,8 +113,15 @@ final class LineReader implements Closeable {
 
     private Line line(byte[] bytes, int from, int length, String lineBreak) {
         String text = new String(bytes, from, length, charset);
+        if (total > maxLineBytes) {
+            return new Line(text.substring(0, Math.min(text.length(), PREVIEW_CHARACTERS)) + "...", lineBreak, "a record of " + total
+                    + " bytes, longer than source.max-record-bytes (" + maxLineBytes + "); its first characters are shown");
+        }
         return new Line(text, lineBreak, text.indexOf('\uFFFD') >= 0 ? invalid(bytes, from, length) : null);
     }
+
+    /** How much of a record too long to load the dead-letter entry shows. */
+    private static final int PREVIEW_CHARACTERS = 1000;
 
     /** Decodes strictly: null when the U+FFFD were in the input, else where the first invalid byte is. */
     private String invalid(byte[] bytes, int from, int length) {
@@ -134,12 +152,15 @@ final class LineReader implements Closeable {
         }
     }
 
+    /** Keeps the bytes of a line that spans buffers, up to maxLineBytes; counts them all. */
     private void keep(int from, int length) {
-        if (carried + length > carry.length) {
-            carry = Arrays.copyOf(carry, Math.max(carry.length * 2, carried + length));
+        int kept = (int) Math.min(length, Math.max(0, maxLineBytes - carried));
+        if (carried + kept > carry.length) {
+            carry = Arrays.copyOf(carry, Math.max(carry.length * 2, carried + kept));
         }
-        System.arraycopy(buffer, from, carry, carried, length);
-        carried += length;
+        System.arraycopy(buffer, from, carry, carried, kept);
+        carried += kept;
+        total += length;
     }
 
     /** Refills the empty buffer; false at the end of the input. */

@@ -23,6 +23,7 @@ public final class RecordReader {
 
     private final SourceFormat format;
     private final Charset charset;
+    private final int maxRecordBytes;
     private final char csvDelimiter;
     private final int csvMaxLinesPerRecord;
     private final IntSupplier room;
@@ -30,13 +31,15 @@ public final class RecordReader {
 
     /**
      * @param charset  the bodies' encoding; an ASCII-compatible one, such as UTF-8 or ISO-8859-1
+     * @param maxRecordBytes a longer record (a longer line of a CSV record) is rejected, and never held whole in memory
      * @param room     records the open batch can still take: chunks are cut to fill it exactly
      * @param progress how far an earlier run stored each file, or {@link FileProgress#NONE}
      */
-    public RecordReader(SourceFormat format, Charset charset, char csvDelimiter, int csvMaxLinesPerRecord, IntSupplier room,
-            FileProgress progress) {
+    public RecordReader(SourceFormat format, Charset charset, int maxRecordBytes, char csvDelimiter, int csvMaxLinesPerRecord,
+            IntSupplier room, FileProgress progress) {
         this.format = format;
         this.charset = charset;
+        this.maxRecordBytes = maxRecordBytes;
         this.csvDelimiter = csvDelimiter;
         this.csvMaxLinesPerRecord = csvMaxLinesPerRecord;
         this.room = room;
@@ -45,7 +48,7 @@ public final class RecordReader {
 
     public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
         InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
-        LineReader reader = new LineReader(in, charset);
+        LineReader reader = new LineReader(in, charset, maxRecordBytes);
         String source = sourceName(exchange);
         SourceReceipt receipt = new SourceReceipt();
         exchange.setProperty(SourceReceipt.PROPERTY, receipt);

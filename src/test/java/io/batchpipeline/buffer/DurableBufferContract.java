@@ -64,7 +64,7 @@ abstract class DurableBufferContract {
         buffer = new DurableBatchBuffer("orders-pipeline", dataSource, new RetryPolicy(3, 10, 100), 5000);
         buffer.init();
         strategy = new BatchAggregationStrategy(3, 1000, TimeoutMode.MAX_AGE, buffer.journal(), new PipelineRegistry().of("orders-pipeline"));
-        reader = new RecordReader(SourceFormat.CSV, StandardCharsets.UTF_8, ',', 1000, strategy::room, buffer.progress());
+        reader = new RecordReader(SourceFormat.CSV, StandardCharsets.UTF_8, 1 << 20, ',', 1000, strategy::room, buffer.progress());
     }
 
     @AfterEach

@@ -80,13 +80,13 @@ class CsvRecordIteratorTest {
 
     private static List<SourceRecord> read(byte[] bytes, Charset charset) {
         List<SourceRecord> records = new ArrayList<>();
-        new CsvRecordIterator("test.csv", new LineReader(new ByteArrayInputStream(bytes), charset), null, ',', 1000).forEachRemaining(records::add);
+        new CsvRecordIterator("test.csv", new LineReader(new ByteArrayInputStream(bytes), charset, 1 << 20), null, ',', 1000).forEachRemaining(records::add);
         return records;
     }
 
     private static List<SourceRecord> read(String text, int maxLines) {
         List<SourceRecord> records = new ArrayList<>();
-        new CsvRecordIterator("test.csv", new LineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8), null, ',', maxLines).forEachRemaining(records::add);
+        new CsvRecordIterator("test.csv", new LineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8, 1 << 20), null, ',', maxLines).forEachRemaining(records::add);
         return records;
     }
 }

@@ -1,0 +1,89 @@
+package io.batchpipeline.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** Lines as bytes: their own line breaks, across buffer boundaries, and bounded in memory. */
+class LineReaderTest {
+
+    @Test
+    void aLineLongerThanTheLimitComesBackInvalidWithItsLengthAndOnlyItsStartWhileTheNextLineIsIntact() throws IOException {
+        // 5 MB of one line, streamed: never held whole
+        InputStream input = new SequenceInputStream(new RepeatedBytes('x', 5_000_000), new ByteArrayInputStream("\r\nnext\n".getBytes()));
+
+        List<LineReader.Line> lines = read(input, 1 << 20);
+
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0).invalid()).isEqualTo("a record of 5000000 bytes, longer than source.max-record-bytes (1048576); its first characters are shown");
+        assertThat(lines.get(0).text()).hasSize(1003).startsWith("xxx").endsWith("...");
+        assertThat(lines.get(0).lineBreak()).isEqualTo("\r\n");
+        assertThat(lines.get(1)).isEqualTo(new LineReader.Line("next", "\n", null));
+    }
+
+    @Test
+    void lineBreaksAreKeptAcrossBufferBoundaries() throws IOException {
+        StringBuilder text = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; text.length() < 300_000; i++) { // lines of every length around the 64 KiB buffer
+            String line = "l".repeat(i % 7000);
+            String lineBreak = i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "\n" : "\r";
+            text.append(line).append(lineBreak);
+            expected.add(line + lineBreak);
+        }
+
+        List<LineReader.Line> lines = read(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)), 1 << 20);
+
+        assertThat(lines).extracting(l -> l.text() + l.lineBreak()).containsExactlyElementsOf(expected);
+    }
+
+    private static List<LineReader.Line> read(InputStream input, int maxLineBytes) throws IOException {
+        List<LineReader.Line> lines = new ArrayList<>();
+        try (LineReader reader = new LineReader(input, StandardCharsets.UTF_8, maxLineBytes)) {
+            for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    /** The same byte, many times, without an array of that size. */
+    private static final class RepeatedBytes extends InputStream {
+        private final int value;
+        private long left;
+
+        RepeatedBytes(char value, long count) {
+            this.value = value;
+            this.left = count;
+        }
+
+        @Override
+        public int read() {
+            if (left == 0) {
+                return -1;
+            }
+            left--;
+            return value;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            Arrays.fill(b, off, off + n, (byte) value);
+            left -= n;
+            return n;
+        }
+    }
+}
