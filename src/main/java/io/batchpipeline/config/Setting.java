@@ -23,7 +23,7 @@ public enum Setting {
             "keys the startup log masks besides passwords"),
 
     SOURCE_URI(Section.SOURCE, "source.uri", "sourceUri", Type.TEXT,
-            "file:data/input?move=.done&moveFailed=.error&readLock=changed&readLockCheckInterval=250",
+            "file:data/input?move=.done&moveFailed=.error&readLock=changed&readLockCheckInterval=1000&readLockMinAge=1000&readLockMinLength=0",
             "endpoint to read from; every pipeline names its own"),
     SOURCE_FORMAT(Section.SOURCE, "source.format", "format", List.of("csv", "jsonl"), "csv",
             "format of a file or message; csv starts with a header"),

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.batchpipeline.config.Setting;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;
@@ -120,6 +121,20 @@ class BadInputTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 2);
         }
         assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders WHERE customer = 'Z\u00fcrich'")).isEqualTo(1);
+    }
+
+    @Test
+    void anEmptyFileAndAHeaderOnlyFileAreDoneAtOnceWithTheShippedSourceUri() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("source.uri", Setting.SOURCE_URI.defaultValue().replace("data/input", dir.resolve("input").toString()));
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeFile(dir.resolve("input"), "empty.csv", "");
+            SampleData.writeFile(dir.resolve("input"), "header-only.csv", SampleData.HEADER + "\n");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("input/.done/empty.csv"))
+                    && Files.exists(dir.resolve("input/.done/header-only.csv")));
+            assertThat(pipeline.stats().recordsRead()).isZero();
+        }
     }
 
     @Test
