@@ -58,6 +58,25 @@ class DeliveryTest {
     }
 
     @Test
+    void aStopThatTimesOutWhileTheSourceWaitsForRoomLeavesTheFileInTheInputFolder() throws Exception {
+        Map<String, String> settings = RunningPipeline.gated(dir);
+        settings.put("gated.source", "file:" + dir.resolve("gated") + "?move=.done&moveFailed=.error&initialDelay=0&delay=50");
+        settings.put("camel.main.shutdown-timeout", "2");
+        RunningPipeline pipeline = RunningPipeline.start(settings);
+        WriterPool writers = pipeline.writers("gated-pipeline");
+        // 4 batches being written, 2 queued, one open and the source waiting to hand on the next: mid-file
+        SampleData.writeCsv(dir.resolve("gated"), "orders.csv", 1, 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> writers.waitingSubmitters() == 1);
+
+        pipeline.stop();
+
+        assertThat(dir.resolve("gated/orders.csv")).as("kept for the next start").exists();
+        assertThat(dir.resolve("gated/.error/orders.csv")).doesNotExist();
+        assertThat(dir.resolve("gated/.done/orders.csv")).doesNotExist();
+        assertThat(dir.resolve("gated/orders.csv.camelLock")).as("the read lock is released").doesNotExist();
+    }
+
+    @Test
     void poisonRecordsAreIsolatedAndEveryGoodRecordLands() throws Exception {
         Map<String, String> settings = settings("insert", url());
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
