@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +136,29 @@ class BadInputTest {
                     && Files.exists(dir.resolve("input/.done/header-only.csv")));
             assertThat(pipeline.stats().recordsRead()).isZero();
         }
+    }
+
+    @Test
+    void aFileStillBeingWrittenSlowlyIsTakenOnlyOnceWholeWithTheShippedSourceUri() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("source.uri", Setting.SOURCE_URI.defaultValue().replace("data/input", dir.resolve("input").toString()));
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            Path file = Files.createDirectories(dir.resolve("input")).resolve("slow.csv");
+            Files.writeString(file, SampleData.HEADER + "\n");
+            // an ordinary slow writer: 100 rows every 500 ms for 3 s, never pausing as long as the read lock waits
+            for (int step = 0; step < 6; step++) {
+                StringBuilder rows = new StringBuilder();
+                for (int id = step * 100 + 1; id <= step * 100 + 100; id++) {
+                    rows.append(SampleData.csvLine(id)).append('\n');
+                }
+                Files.writeString(file, rows, StandardOpenOption.APPEND);
+                Thread.sleep(500);
+            }
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("input/.done/slow.csv")));
+            assertThat(pipeline.stats().recordsRead()).isEqualTo(600);
+        }
+        assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders")).isEqualTo(600);
     }
 
     @Test
