@@ -64,17 +64,21 @@ class FileSinkPipelineTest {
         settings.put("sink.type", "file");
         settings.put("sink.file.format", "ndjson");
         // a byte order mark before the first line, as some editors write
-        String jsonl = "\uFEFF{\"id\":1,\"amount\":100.0}\n{\"id\":2,\"amount\":1.50}\n{\"id\":3,\"amount\":0.000}\n";
+        String jsonl = "\uFEFF{\"id\":1,\"amount\":100.0}\n{\"id\":2,\"amount\":1.50}\n{\"id\":3,\"amount\":0.000}\n"
+                + "{\"id\":4,\"amount\":-0}\n{\"id\":5,\"amount\":-0.0}\n{\"id\":6,\"amount\":1e2}\n{\"id\":7,\"amount\":2.5E-3}\n"
+                + "{\"id\":8,\"amount\":123456789012345678901234567890}\n{\"id\":9,\"tags\":[1.0e2, {\"a\": -0}]}\n";
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             SampleData.writeFile(dir.resolve("input"), "numbers.jsonl", jsonl);
-            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 9);
         }
 
         List<String> lines = new java.util.ArrayList<>();
         for (Path file : batchFiles()) {
             lines.addAll(Files.readAllLines(file));
         }
-        assertThat(lines).containsExactly("{\"id\":1,\"amount\":100.0}", "{\"id\":2,\"amount\":1.50}", "{\"id\":3,\"amount\":0.000}");
+        assertThat(lines).containsExactly("{\"id\":1,\"amount\":100.0}", "{\"id\":2,\"amount\":1.50}", "{\"id\":3,\"amount\":0.000}",
+                "{\"id\":4,\"amount\":-0}", "{\"id\":5,\"amount\":-0.0}", "{\"id\":6,\"amount\":1e2}", "{\"id\":7,\"amount\":2.5E-3}",
+                "{\"id\":8,\"amount\":123456789012345678901234567890}", "{\"id\":9,\"tags\":[1.0e2, {\"a\": -0}]}");
     }
 
     private void run(String format) throws Exception {

@@ -9,7 +9,11 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.batchpipeline.common.InvalidPropertyException;
+import io.batchpipeline.record.JsonText;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -33,7 +37,14 @@ enum FileFormat {
         }
     },
     NDJSON("ndjson") {
-        private final ObjectMapper mapper = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        /** Nested JSON goes back out as JSON, exactly as it was read, not as a string holding it. */
+        private final ObjectMapper mapper = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .registerModule(new SimpleModule().addSerializer(JsonText.class, new StdSerializer<>(JsonText.class) {
+                    @Override
+                    public void serialize(JsonText value, JsonGenerator out, SerializerProvider provider) throws IOException {
+                        out.writeRawValue(value.json());
+                    }
+                }));
 
         @Override
         void write(Writer out, List<String> columns, Collection<Map<String, Object>> records) throws IOException {

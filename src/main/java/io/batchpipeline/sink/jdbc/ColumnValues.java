@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 
 import io.batchpipeline.jdbc.Column;
+import io.batchpipeline.record.NumberText;
 
 /**
  * Converts a source value (text from CSV, or a JSON scalar) to the Java type JDBC expects for a column's
@@ -85,6 +86,9 @@ final class ColumnValues {
         }
         if (value instanceof BigInteger i) {
             return new BigDecimal(i);
+        }
+        if (value instanceof NumberText number) {
+            return number.decimalValue();
         }
         return new BigDecimal(text(value));
     }

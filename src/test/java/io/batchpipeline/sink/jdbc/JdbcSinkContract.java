@@ -20,6 +20,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.batchpipeline.record.JsonText;
+import io.batchpipeline.record.NumberText;
 import io.batchpipeline.record.Row;
 import io.batchpipeline.common.InvalidPropertyException;
 import io.batchpipeline.jdbc.DataSources;
@@ -133,6 +135,27 @@ abstract class JdbcSinkContract {
             assertThat(rs.getBigDecimal("amount")).isEqualByComparingTo("7.50");
             assertThat(rs.getBoolean("flag")).isFalse();
             assertThat(rs.getString("name")).isNull();
+        }
+    }
+
+    @Test
+    void jsonNumbersKeepTheirTextInTextColumnsAndTheirValueInNumericOnes() throws Exception {
+        JdbcBatchSink sink = sink("insert");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("ID", 4L);
+        fields.put("amount", new NumberText("75e-1", new BigDecimal("75e-1")));
+        fields.put("ratio", new NumberText("-0", BigDecimal.ZERO));
+        fields.put("name", new NumberText("1.0E+2", new BigDecimal("1.0E+2")));
+        fields.put("note", new JsonText("[1.0e2, {\"a\": -0}]"));
+        sink.write(batch(sink, SourceRecord.of("test", 1, "{}", fields)));
+
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT amount, ratio, name, note FROM types_check WHERE id = 4")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBigDecimal("amount")).isEqualByComparingTo("7.50");
+            assertThat(rs.getDouble("ratio")).isZero();
+            assertThat(rs.getString("name")).isEqualTo("1.0E+2");
+            assertThat(rs.getString("note")).isEqualTo("[1.0e2, {\"a\": -0}]");
         }
     }
 
