@@ -37,9 +37,12 @@ public final class BatchPipelineApplication {
 
     public static void main(String[] args) {
         int exitCode;
+        Main main = createMain();
         try {
-            exitCode = createMain().run(args);
+            exitCode = main.run(args);
         } catch (Exception e) {
+            // nothing is running: without this, Camel's hangup hook would report the exit as a SIGTERM
+            main.getShutdownStrategy().shutdown();
             InvalidSettingException invalid = findInvalidSetting(e);
             if (invalid != null) {
                 System.err.println("batch-pipeline: invalid configuration: " + invalid.getMessage());

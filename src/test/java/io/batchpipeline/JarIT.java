@@ -128,6 +128,16 @@ class JarIT {
     }
 
     @Test
+    void anInvalidCamelMainSettingExitsNamingItAndReportsNoSignal() throws Exception {
+        Process process = start("-Dcamel.main.duration-max-idle-seconds=abc");
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(BatchPipelineApplication.EXIT_INVALID_CONFIGURATION);
+        assertThat(Files.readString(dir.resolve("stderr.log"))).contains("camel.main.duration-max-idle-seconds: 'abc' is not a whole number");
+        assertThat(Files.readString(dir.resolve("stdout.log"))).as("nothing ran, and no signal came").doesNotContain("SIGTERM");
+    }
+
+    @Test
     void settingsComeFromEnvironmentVariablesToo() throws Exception {
         Process process = start(Map.of("SINK_TYPE", "kafka"));
 
