@@ -1,5 +1,6 @@
 package io.batchpipeline.jdbc;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -37,10 +38,10 @@ public final class DataSources {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new InvalidPropertyException("url", "cannot connect to " + redact(url) + ": " + redact(cause.getMessage())
+            throw new InvalidPropertyException("url", "cannot connect to " + redact(url) + ": " + redact(cause.getMessage(), url)
                     + " (check the URL, the user name and password, and that the database is running)", e);
         } catch (RuntimeException e) {
-            throw new InvalidPropertyException("url", "cannot open a pool for " + redact(url) + ": " + redact(e.getMessage()), e);
+            throw new InvalidPropertyException("url", "cannot open a pool for " + redact(url) + ": " + redact(e.getMessage(), url), e);
         }
     }
 
@@ -52,6 +53,28 @@ public final class DataSources {
         return PASSWORD_PARAMETER.matcher(USER_INFO.matcher(text).replaceAll("$1******@")).replaceAll("$1******");
     }
 
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|pwd)=)[^&;\\s]*");
-    private static final Pattern USER_INFO = Pattern.compile("(//[^/:@\\s]+:)[^@/\\s]*@");
+    /**
+     * A driver's message about {@code url}, with every password the URL carries masked wherever the message quotes it:
+     * drivers quote parts of a URL they misread (MariaDB reads {@code user:password@host} as a host and a port, and
+     * says "Incorrect port value : password@host").
+     */
+    public static String redact(String message, String url) {
+        String redacted = redact(message);
+        if (redacted == null || url == null) {
+            return redacted;
+        }
+        for (Pattern secret : new Pattern[] {USER_INFO, PASSWORD_PARAMETER}) {
+            Matcher found = secret.matcher(url);
+            while (found.find()) {
+                String password = found.group(2);
+                if (!password.isEmpty()) {
+                    redacted = redacted.replace(password, "******");
+                }
+            }
+        }
+        return redacted;
+    }
+
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|pwd)=)([^&;\\s]*)");
+    private static final Pattern USER_INFO = Pattern.compile("(//[^/:@\\s]+:)([^@/\\s]*)@");
 }
