@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +82,22 @@ class FileSinkPipelineTest {
         assertThat(lines).containsExactly("{\"id\":1,\"amount\":100.0}", "{\"id\":2,\"amount\":1.50}", "{\"id\":3,\"amount\":0.000}",
                 "{\"id\":4,\"amount\":-0}", "{\"id\":5,\"amount\":-0.0}", "{\"id\":6,\"amount\":1e2}", "{\"id\":7,\"amount\":2.5E-3}",
                 "{\"id\":8,\"amount\":123456789012345678901234567890}", "{\"id\":9,\"tags\":[1.0e2, {\"a\": -0}]}");
+    }
+
+    @Test
+    void temporaryFilesOfAProcessThatDiedAreDeletedAtStartAndThoseOfALiveWriterKept() throws Exception {
+        Path output = Files.createDirectories(dir.resolve("output"));
+        Path abandoned = Files.writeString(output.resolve(".batch-20261129T120000.000Z-000000007-0dead0ff.csv.tmp"), "id,cust");
+        Path live = Files.writeString(output.resolve(".batch-20261129T120000.000Z-000000008-11ve11ve.csv.tmp"), "id,cust");
+        Path unrelated = Files.writeString(output.resolve(".notes.tmp"), "not a batch file");
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("sink.type", "file");
+        try (FileChannel channel = FileChannel.open(live, StandardOpenOption.WRITE); FileLock writing = channel.lock();
+             RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            assertThat(abandoned).as("its writer is gone: nobody holds its lock").doesNotExist();
+            assertThat(live).as("its writer holds its lock").exists();
+            assertThat(unrelated).exists();
+        }
     }
 
     private void run(String format) throws Exception {

@@ -17,7 +17,8 @@ final class BatchFileNames {
 
     private final String prefix;
     private final String extension;
-    private final String instance = UUID.randomUUID().toString().substring(0, 8);
+    /** This process's id in the names it writes; one per process, so it can tell its own files from others'. */
+    static final String INSTANCE = UUID.randomUUID().toString().substring(0, 8);
     private long sequence;
     private long lastMillis;
 
@@ -26,9 +27,20 @@ final class BatchFileNames {
         this.extension = extension;
     }
 
+    /** The hidden name a batch file is written under before it is renamed to {@code name}. */
+    static String temporary(String name) {
+        return "." + name + ".tmp";
+    }
+
+    /** Whether a file name is a temporary batch file this sink writes, and one another process wrote. */
+    boolean isOthersTemporary(String fileName) {
+        return fileName.startsWith("." + prefix + "-") && fileName.endsWith("." + extension + ".tmp")
+                && !fileName.contains("-" + INSTANCE + ".");
+    }
+
     synchronized String next() {
         long now = Math.max(System.currentTimeMillis(), lastMillis); // never step back if the clock does
         lastMillis = now;
-        return String.format("%s-%s-%09d-%s.%s", prefix, STAMP.format(Instant.ofEpochMilli(now)), ++sequence, instance, extension);
+        return String.format("%s-%s-%09d-%s.%s", prefix, STAMP.format(Instant.ofEpochMilli(now)), ++sequence, INSTANCE, extension);
     }
 }

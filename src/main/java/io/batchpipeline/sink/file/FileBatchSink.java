@@ -6,8 +6,12 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -25,12 +29,17 @@ import io.batchpipeline.record.Row;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.sink.FieldMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one file per batch. The file is written under a hidden temporary name, forced to disk, then
- * renamed atomically, so a reader of the directory never sees a partial file. Errors name this class's own properties.
+ * renamed atomically, so a reader of the directory never sees a partial file; at startup the temporary files
+ * of processes that died are deleted. Errors name this class's own properties.
  */
 public class FileBatchSink implements BatchSink<Map<String, Object>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileBatchSink.class);
 
     private String directory;
     private String format = "csv";
@@ -62,6 +71,33 @@ public class FileBatchSink implements BatchSink<Map<String, Object>> {
         fixedColumns = columns == null || columns.isBlank() ? null
                 : Arrays.stream(columns.split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList();
         names = new BatchFileNames(prefix, fileFormat.extension());
+        removeLeftovers();
+    }
+
+    /**
+     * Deletes the temporary files of writers that died (SIGKILL, power loss) before renaming them: their batches were
+     * never reported written, so their records are written again. A writer holds a lock on its temporary file while
+     * it writes, which the system releases when the process dies, so a file another live process is writing is kept.
+     */
+    private void removeLeftovers() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, path -> names.isOthersTemporary(path.getFileName().toString()))) {
+            for (Path file : files) {
+                if (abandoned(file)) {
+                    Files.deleteIfExists(file);
+                    LOG.info("deleted {}: a batch file a stopped process never finished; its records are written again", file);
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidPropertyException("directory", "cannot list " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean abandoned(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+            return lock != null;
+        } catch (OverlappingFileLockException | NoSuchFileException e) { // held in this JVM, or renamed meanwhile
+            return false;
+        }
     }
 
     @Override
@@ -83,8 +119,9 @@ public class FileBatchSink implements BatchSink<Map<String, Object>> {
             records.add(row.data());
         }
         String name = names.next();
-        Path temp = dir.resolve("." + name + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        Path temp = dir.resolve(BatchFileNames.temporary(name));
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             FileLock writing = channel.lock()) {
             Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8), 64 * 1024);
             fileFormat.write(out, fixedColumns != null ? fixedColumns : columnsOf(records), records);
             out.flush();
