@@ -17,6 +17,7 @@ public final class Batch {
     private final long deadline;
     private volatile long closedAt;
     private int chunks;
+    private long characters;
     private boolean recovered;
 
     Batch(String id, int expectedSize, long deadline) {
@@ -28,8 +29,7 @@ public final class Batch {
     /** A batch read back from the durable buffer after a restart: closed, and due now. */
     public static Batch recovered(String id, List<SourceRecord> records) {
         Batch batch = new Batch(id, records.size(), System.currentTimeMillis());
-        batch.records.addAll(records);
-        batch.chunks = 1;
+        batch.addAll(records);
         batch.recovered = true;
         batch.close();
         return batch;
@@ -37,6 +37,9 @@ public final class Batch {
 
     void addAll(List<SourceRecord> chunk) {
         records.addAll(chunk);
+        for (SourceRecord record : chunk) {
+            characters += record.raw().length();
+        }
         chunks++;
     }
 
@@ -50,6 +53,11 @@ public final class Batch {
 
     public int size() {
         return records.size();
+    }
+
+    /** Characters of record text the batch holds: its size in bytes for ASCII text. */
+    public long characters() {
+        return characters;
     }
 
     /** How many chunks the batch has taken; the next chunk's position. */

@@ -2,15 +2,17 @@ package io.batchpipeline.batching;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.record.SourceRecord;
+import io.batchpipeline.source.BatchRoom;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * One pipeline's batching: collects chunks of records into a {@link Batch}, decides when it is full, and gives
- * it a deadline.
+ * One pipeline's batching: collects chunks of records into a {@link Batch}, decides when it is full (by records,
+ * or by the size of their text, which bounds memory when records are large), and gives it a deadline.
  *
  * <p>Camel's {@code completionTimeout} is an inactivity timer: every arrival restarts it, so under a steady
  * trickle a batch never times out. The route instead uses {@code completionTimeoutExpression} with
@@ -21,20 +23,25 @@ import org.apache.camel.Exchange;
  *
  * <p>When the pipeline's batches are durable, each chunk goes to its {@link BatchJournal} before it joins the batch.
  */
-public class BatchAggregationStrategy implements AggregationStrategy {
+public class BatchAggregationStrategy implements AggregationStrategy, BatchRoom {
 
     /** Per-exchange state, not a setting: the aggregator evaluates the timeout expression on the incoming exchange. */
     static final String DEADLINE_PROPERTY = "batchPipelineDeadline";
 
     private final int size;
+    private final long maxCharacters;
     private final long timeout;
     private final TimeoutMode mode;
     private final BatchJournal journal;
     private final PipelineStats stats;
     private final AtomicInteger openRecords = new AtomicInteger();
+    private final AtomicLong openCharacters = new AtomicLong();
 
-    public BatchAggregationStrategy(int size, long timeout, TimeoutMode mode, BatchJournal journal, PipelineStats stats) {
+    /** @param maxCharacters a batch also closes once its records' text reaches this many characters */
+    public BatchAggregationStrategy(int size, long maxCharacters, long timeout, TimeoutMode mode, BatchJournal journal,
+            PipelineStats stats) {
         this.size = size;
+        this.maxCharacters = maxCharacters;
         this.timeout = timeout;
         this.mode = mode;
         this.journal = journal;
@@ -55,6 +62,7 @@ public class BatchAggregationStrategy implements AggregationStrategy {
         journal.append(batch, chunk, chunkExchange);
         batch.addAll(chunk);
         openRecords.set(batch.size());
+        openCharacters.set(batch.characters());
         stats.recordsRead(chunk.size());
         chunkExchange.setProperty(DEADLINE_PROPERTY, mode == TimeoutMode.INACTIVITY ? now + timeout : batch.deadline());
         return answer;
@@ -67,17 +75,24 @@ public class BatchAggregationStrategy implements AggregationStrategy {
         journal.closed(batch);
         if (!batch.recovered()) { // a recovered batch never was the open one
             openRecords.set(0);
+            openCharacters.set(0);
         }
     }
 
-    /** Records the open batch can still take: the reader cuts chunks to fill it exactly. */
-    public int room() {
+    @Override
+    public int records() {
         return size - openRecords.get();
     }
 
-    /** The completion predicate: the batch holds {@code size} records. */
+    @Override
+    public long characters() {
+        return maxCharacters - openCharacters.get();
+    }
+
+    /** The completion predicate: the batch holds {@code size} records, or {@code maxCharacters} of text. */
     public boolean isFull(Exchange exchange) {
-        return exchange.getMessage().getBody(Batch.class).size() >= size;
+        Batch batch = exchange.getMessage().getBody(Batch.class);
+        return batch.size() >= size || batch.characters() >= maxCharacters;
     }
 
     /** The completion timeout expression: milliseconds left until the open batch's deadline (at least 1). */

@@ -24,6 +24,7 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.spi.AggregationRepository;
 
+import static io.batchpipeline.config.Setting.BATCH_MAX_BYTES;
 import static io.batchpipeline.config.Setting.BATCH_SIZE;
 import static io.batchpipeline.config.Setting.BATCH_TIMEOUT;
 import static io.batchpipeline.config.Setting.CSV_DELIMITER;
@@ -124,10 +125,10 @@ public final class Pipeline implements CamelContextAware {
         BatchJournal journal = durable != null ? durable.journal() : BatchJournal.NONE;
         FileProgress progress = durable != null ? durable.progress() : FileProgress.NONE;
 
-        BatchAggregationStrategy batches = new BatchAggregationStrategy(settings.intValue(BATCH_SIZE), settings.longValue(BATCH_TIMEOUT),
+        BatchAggregationStrategy batches = new BatchAggregationStrategy(settings.intValue(BATCH_SIZE), settings.intValue(BATCH_MAX_BYTES), settings.longValue(BATCH_TIMEOUT),
                 TimeoutMode.of(settings.text(TIMEOUT_MODE)), journal, stats);
         RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), charset, settings.intValue(MAX_RECORD_BYTES), delimiter,
-                settings.intValue(CSV_MAX_LINES), batches::room, progress);
+                settings.intValue(CSV_MAX_LINES), batches, progress);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);

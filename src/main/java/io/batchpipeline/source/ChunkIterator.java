@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.function.IntSupplier;
 
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
@@ -13,7 +12,8 @@ import io.batchpipeline.record.SourceRecord;
 /**
  * Groups records into chunks, one Camel exchange each: with one exchange per record the route itself tops
  * out near 160k records/s, whatever the sink. Each chunk holds at most the room left in the pipeline's open
- * batch, so a batch that closes on size holds exactly batch.size records.
+ * batch, so a batch that closes on size holds exactly batch.size records, and one that closes on its text's size
+ * goes over it by less than one record.
  */
 final class ChunkIterator implements Iterator<List<SourceRecord>>, Closeable {
 
@@ -21,10 +21,10 @@ final class ChunkIterator implements Iterator<List<SourceRecord>>, Closeable {
     static final int MAX_CHUNK = 1000;
 
     private final LineRecordIterator records;
-    private final IntSupplier room;
+    private final BatchRoom room;
     private final SourceReceipt receipt;
 
-    ChunkIterator(LineRecordIterator records, IntSupplier room, SourceReceipt receipt) {
+    ChunkIterator(LineRecordIterator records, BatchRoom room, SourceReceipt receipt) {
         this.records = records;
         this.room = room;
         this.receipt = receipt;
@@ -40,9 +40,16 @@ final class ChunkIterator implements Iterator<List<SourceRecord>>, Closeable {
         if (!records.hasNext()) {
             throw new NoSuchElementException();
         }
-        int size = Math.max(1, Math.min(MAX_CHUNK, room.getAsInt()));
+        int size = Math.max(1, Math.min(MAX_CHUNK, room.records()));
+        long characters = room.characters();
         List<SourceRecord> chunk = new ArrayList<>(size);
-        while (chunk.size() < size && records.hasNext()) {
+        long taken = 0;
+        while (chunk.size() < size && taken < characters && records.hasNext()) {
+            SourceRecord record = records.next();
+            chunk.add(record);
+            taken += record.raw().length();
+        }
+        if (chunk.isEmpty()) { // the open batch is full and about to close: a chunk takes at least one record
             chunk.add(records.next());
         }
         receipt.add(chunk.size());

@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.IntSupplier;
 
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
@@ -26,17 +25,17 @@ public final class RecordReader {
     private final int maxRecordBytes;
     private final char csvDelimiter;
     private final int csvMaxLinesPerRecord;
-    private final IntSupplier room;
+    private final BatchRoom room;
     private final FileProgress progress;
 
     /**
      * @param charset  the bodies' encoding; an ASCII-compatible one, such as UTF-8 or ISO-8859-1
      * @param maxRecordBytes a longer record (a longer line of a CSV record) is rejected, and never held whole in memory
-     * @param room     records the open batch can still take: chunks are cut to fill it exactly
+     * @param room     what the open batch can still take: chunks are cut to fill it exactly
      * @param progress how far an earlier run stored each file, or {@link FileProgress#NONE}
      */
     public RecordReader(SourceFormat format, Charset charset, int maxRecordBytes, char csvDelimiter, int csvMaxLinesPerRecord,
-            IntSupplier room, FileProgress progress) {
+            BatchRoom room, FileProgress progress) {
         this.format = format;
         this.charset = charset;
         this.maxRecordBytes = maxRecordBytes;

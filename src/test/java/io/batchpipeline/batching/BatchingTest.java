@@ -48,6 +48,29 @@ class BatchingTest {
     }
 
     @Test
+    void aBatchAlsoClosesOnceItsRecordsTextReachesBatchMaxBytes() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("sink.type", "file");
+        settings.put("batch.size", "1000");
+        settings.put("batch.max-bytes", "1000");
+        settings.put("batch.timeout", "300");
+        StringBuilder csv = new StringBuilder(SampleData.HEADER).append('\n');
+        for (int id = 1; id <= 95; id++) {
+            String line = SampleData.csvLine(id);
+            csv.append(line.replace(",\"note", ",\"" + "n".repeat(100 - line.length()) + "note")).append('\n'); // 100 characters each
+        }
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeFile(dir.resolve("input"), "wide.csv", csv.toString());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 95);
+
+            assertThat(recordsPerFile(dir.resolve("output"))).containsExactlyInAnyOrder(10, 10, 10, 10, 10, 10, 10, 10, 10, 5);
+            assertThat(pipeline.stats().batches(FlushReason.SIZE)).isEqualTo(9);
+            assertThat(pipeline.stats().batches(FlushReason.TIMEOUT)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void underASteadyTrickleBatchesStillCloseAtTheirMaximumAge() throws Exception {
         try (RunningPipeline pipeline = RunningPipeline.start(trickleSettings("max-age", 200))) {
             long writtenBeforeLastRecord = trickle(pipeline, 60, 25);

@@ -63,8 +63,8 @@ abstract class DurableBufferContract {
         Databases.execute(url, user, password, "DROP TABLE IF EXISTS buffered_orders", "CREATE TABLE buffered_orders (id BIGINT, customer VARCHAR(100))");
         buffer = new DurableBatchBuffer("orders-pipeline", dataSource, new RetryPolicy(3, 10, 100), 5000);
         buffer.init();
-        strategy = new BatchAggregationStrategy(3, 1000, TimeoutMode.MAX_AGE, buffer.journal(), new PipelineRegistry().of("orders-pipeline"));
-        reader = new RecordReader(SourceFormat.CSV, StandardCharsets.UTF_8, 1 << 20, ',', 1000, strategy::room, buffer.progress());
+        strategy = new BatchAggregationStrategy(3, 1 << 24, 1000, TimeoutMode.MAX_AGE, buffer.journal(), new PipelineRegistry().of("orders-pipeline"));
+        reader = new RecordReader(SourceFormat.CSV, StandardCharsets.UTF_8, 1 << 20, ',', 1000, strategy, buffer.progress());
     }
 
     @AfterEach
