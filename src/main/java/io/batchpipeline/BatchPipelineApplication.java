@@ -30,6 +30,15 @@ public final class BatchPipelineApplication {
         for (Setting setting : Setting.values()) {
             defaults.setProperty(setting.key(), setting.defaultValue());
         }
+        // Camel's observability (what camel-observability-services sets), all following camel.management.enabled
+        defaults.setProperty("camel.management.metricsEnabled", "{{camel.management.enabled}}");
+        defaults.setProperty("camel.management.healthCheckEnabled", "{{camel.management.enabled}}");
+        defaults.setProperty("camel.management.healthPath", "/observe/health");
+        defaults.setProperty("camel.metrics.enabled", "{{camel.management.enabled}}");
+        defaults.setProperty("camel.metrics.path", "/observe/metrics");
+        defaults.setProperty("camel.metrics.binders", "jvm-info,jvm-memory,jvm-gc,jvm-thread,processor,uptime");
+        defaults.setProperty("camel.health.exposure-level", "full");
+        defaults.setProperty("camel.main.jmx-enabled", "{{camel.management.enabled}}");
         main.setInitialProperties(defaults);
         main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
         return main;

@@ -79,6 +79,11 @@ public class BatchAggregationStrategy implements AggregationStrategy, BatchRoom 
         }
     }
 
+    /** Records in the open batch. */
+    public int openRecords() {
+        return openRecords.get();
+    }
+
     @Override
     public int records() {
         return size - openRecords.get();

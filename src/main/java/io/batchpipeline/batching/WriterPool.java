@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.camel.util.concurrent.CamelThreadFactory;
 
@@ -28,6 +29,7 @@ public class WriterPool extends ThreadPoolExecutor {
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger maxBusy = new AtomicInteger();
     private final AtomicInteger waitingSubmitters = new AtomicInteger();
+    private final LongAdder waitedNanos = new LongAdder();
 
     public WriterPool(String name, int writers, int capacity) {
         super(writers, writers, 0L, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity),
@@ -60,6 +62,11 @@ public class WriterPool extends ThreadPoolExecutor {
         return waitingSubmitters.get();
     }
 
+    /** Nanoseconds threads have spent waiting for room in the hand-off, in all: how much the source was held back. */
+    public long waitedForRoomNanos() {
+        return waitedNanos.sum();
+    }
+
     private final class WaitForRoom implements RejectedExecutionHandler {
         @Override
         public void rejectedExecution(Runnable task, ThreadPoolExecutor executor) {
@@ -67,12 +74,14 @@ public class WriterPool extends ThreadPoolExecutor {
                 throw new RejectedExecutionException("writer pool is shut down; batch not accepted");
             }
             waitingSubmitters.incrementAndGet();
+            long start = System.nanoTime();
             try {
                 executor.getQueue().put(task);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RejectedExecutionException("interrupted while waiting for a free writer", e);
             } finally {
+                waitedNanos.add(System.nanoTime() - start);
                 waitingSubmitters.decrementAndGet();
             }
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.batchpipeline.jdbc.SqlDialect;
+import io.batchpipeline.observability.BufferDepth;
 
 /**
  * The buffer's tables. {@code batch_pipeline_buffer} holds one row per chunk, keyed by pipeline, batch and the
@@ -110,6 +111,20 @@ final class BufferTable {
             select.setInt(3, chunk);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next();
+            }
+        }
+    }
+
+    /** How much the pipeline has in the buffer. */
+    static BufferDepth.Depth depth(Connection connection, String pipeline) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(DISTINCT batch_id), COUNT(*), MIN(buffered_at) FROM "
+                + NAME + " WHERE pipeline = ?")) {
+            select.setString(1, pipeline);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                java.sql.Timestamp oldest = rs.getTimestamp(3);
+                long age = oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getTime());
+                return new BufferDepth.Depth(rs.getLong(1), rs.getLong(2), age);
             }
         }
     }

@@ -6,8 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -16,6 +18,7 @@ import io.batchpipeline.batching.BatchJournal;
 import io.batchpipeline.common.Errors;
 import io.batchpipeline.delivery.RetryPolicy;
 import io.batchpipeline.jdbc.Transactions;
+import io.batchpipeline.observability.BufferDepth;
 import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.source.FileProgress;
@@ -42,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * of them; at runtime, those whose write failed), {@link #recover}s each and hands it to the writers again.
  * Batches still filling are kept in memory as well, for the aggregator.
  */
-public class DurableBatchBuffer implements RecoverableAggregationRepository {
+public class DurableBatchBuffer implements RecoverableAggregationRepository, BufferDepth {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableBatchBuffer.class);
 
@@ -55,6 +58,9 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository {
     private boolean useRecovery = true;
     private String deadLetterUri;
     private int maximumRedeliveries;
+    private volatile Depth depth = Depth.EMPTY;
+    private volatile long depthAt;
+    private final AtomicBoolean measuring = new AtomicBoolean();
 
     /**
      * Call {@link #init()} before use.
@@ -92,6 +98,29 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository {
     public FileProgress progress() {
         return progress;
     }
+
+    /**
+     * The depth measured at most {@link #DEPTH_MAX_AGE_MILLIS} ago. A newer one is measured in the background, so a
+     * scrape or a health check never waits on a database that is slow or away.
+     */
+    @Override
+    public Depth depth() {
+        if (System.currentTimeMillis() - depthAt > DEPTH_MAX_AGE_MILLIS && measuring.compareAndSet(false, true)) {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    depth = Transactions.inTransaction(dataSource, connection -> BufferTable.depth(connection, name));
+                } catch (Exception e) {
+                    LOG.debug("Durable buffer {}: cannot measure its depth: {}", name, e.toString());
+                } finally {
+                    depthAt = System.currentTimeMillis();
+                    measuring.set(false);
+                }
+            });
+        }
+        return depth;
+    }
+
+    private static final long DEPTH_MAX_AGE_MILLIS = 5000;
 
     // --- Camel's aggregation repository: the batches being filled
 

@@ -11,8 +11,11 @@ import io.batchpipeline.batching.WriterPool;
 import io.batchpipeline.buffer.DurableBatchBuffer;
 import io.batchpipeline.deadletter.DeadLetters;
 import io.batchpipeline.delivery.RetryPolicy;
+import io.batchpipeline.observability.BufferDepth;
+import io.batchpipeline.observability.PipelineMetrics;
 import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.PipelineStats;
+import io.batchpipeline.observability.SinkHealth;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.source.FileProgress;
 import io.batchpipeline.source.RecordReader;
@@ -117,8 +120,9 @@ public final class Pipeline implements CamelContextAware {
         FileEndpointFolder.require(settings, SOURCE_URI, false);
         FileEndpointFolder.require(settings, DEAD_LETTER_URI, true);
         PipelineStats stats = context.getRegistry().lookupByNameAndType(PipelineConfiguration.STATS, PipelineRegistry.class).of(name);
+        SinkHealth health = new SinkHealth();
         RetryPolicy retry = new RetryPolicy(settings.intValue(RETRY_MAX_ATTEMPTS), settings.longValue(RETRY_INITIAL_DELAY),
-                settings.longValue(RETRY_MAX_DELAY));
+                settings.longValue(RETRY_MAX_DELAY), health);
         SinkFactory sinks = new SinkFactory(context, settings);
         BatchSink<?> sink = sinks.sink();
         DurableBatchBuffer durable = settings.bool(DURABLE) ? durableBuffer(name, settings, sinks, retry) : null;
@@ -132,6 +136,9 @@ public final class Pipeline implements CamelContextAware {
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
+        PipelineObservers.watch(context, stats, sink, health, new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters,
+                settings.intValue(WRITERS), writers::waitedForRoomNanos, durable != null ? durable : BufferDepth.NONE,
+                FileEndpointFolder.waitingFiles(settings, SOURCE_URI)));
         return new Parts(name, stats, reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
                 new AwaitWrittenStep(durable != null, progress));
     }

@@ -1,10 +1,16 @@
 package io.batchpipeline.config;
 
 import java.util.Arrays;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.batchpipeline.batching.FlushOnStop;
 import io.batchpipeline.deadletter.DeadLetters;
 import io.batchpipeline.observability.PipelineRegistry;
+import io.batchpipeline.observability.ProgressLog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.batchpipeline.observability.RunSummary;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -20,6 +26,11 @@ public class PipelineConfiguration implements CamelConfiguration {
     static final String STATS = "pipelineStats";
     static final String DEAD_LETTERS = "deadLetters";
     static final String PIPELINES = "pipelines";
+    /** The name under which camel-micrometer-prometheus looks for, or binds, its registry: ours, so both share it. */
+    static final String METRICS = "metricsRegistry";
+    static final String PROGRESS = "progressLog";
+    /** One thread for the progress log and the sink probes; Camel shuts it down on stop. */
+    static final String OBSERVER = "pipelineObserver";
 
     @Override
     public void configure(CamelContext context) {
@@ -34,6 +45,18 @@ public class PipelineConfiguration implements CamelConfiguration {
         deadLetters.setCamelContext(context);
         registry.bind(DEAD_LETTERS, deadLetters);
         registry.bind(PIPELINES, new Pipelines());
+
+        if (settings.bool(Setting.MANAGEMENT_ENABLED) && registry.lookupByNameAndType(METRICS, MeterRegistry.class) == null) {
+            registry.bind(METRICS, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        }
+        ScheduledExecutorService observer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "observer");
+        registry.bind(OBSERVER, observer);
+        int progressInterval = settings.intValue(Setting.PROGRESS_INTERVAL);
+        if (progressInterval > 0) {
+            ProgressLog progress = new ProgressLog();
+            registry.bind(PROGRESS, progress);
+            observer.scheduleWithFixedDelay(progress, progressInterval, progressInterval, TimeUnit.MILLISECONDS);
+        }
 
         context.getManagementStrategy().addEventNotifier(new FlushOnStop(context));
         context.getManagementStrategy().addEventNotifier(new RunSummary(stats));

@@ -93,12 +93,23 @@ public enum Setting {
     DEAD_LETTER_URI(Section.DEAD_LETTERS, "deadletter.uri", "deadLetterUri", Type.TEXT,
             "file:data/deadletter?fileName=rejected-${date:now:yyyyMMdd}.jsonl&fileExist=Append",
             "endpoint for rejected records, a JSON line each"),
+    MANAGEMENT_ENABLED(Section.OBSERVABILITY, "camel.management.enabled", null, Type.BOOLEAN, "true",
+            "health, Prometheus metrics and JMX; false turns them all off"),
+    MANAGEMENT_PORT(Section.OBSERVABILITY, "camel.management.port", null, Type.POSITIVE_INT, "9876",
+            "port of /observe/health (/live, /ready) and /observe/metrics"),
+    PROGRESS_INTERVAL(Section.OBSERVABILITY, "observability.progress-interval", null, Type.NON_NEGATIVE_INT, "10000",
+            "ms between progress lines while records move; 0: none"),
+    MAX_BUFFERED_BATCHES(Section.OBSERVABILITY, "observability.readiness.max-buffered-batches", null, Type.NON_NEGATIVE_INT, "10000",
+            "readiness is DOWN while a durable buffer holds more batches; 0: no limit"),
+    MAX_WRITE_TIME(Section.OBSERVABILITY, "observability.liveness.max-write-time", null, Type.POSITIVE_LONG, "600000",
+            "liveness is DOWN when one write has run longer, ms"),
     EXAMPLES_DIR(Section.EXAMPLES, "examples.dir", null, Type.TEXT, "data/examples", "folder of the example pipelines");
 
     /** How the settings are grouped in application.properties and the README. */
     public enum Section {
         CAMEL("Camel Main"), SOURCE("Source"), BATCHING("Batching"), DURABLE("Durable buffer"), SINK("Sink"), JDBC("JDBC sink"),
-        FILE("File sink"), TRANSFORM("Transform"), DEAD_LETTERS("Dead letters"), EXAMPLES("Examples");
+        FILE("File sink"), TRANSFORM("Transform"), DEAD_LETTERS("Dead letters"), OBSERVABILITY("Observability"),
+        EXAMPLES("Examples");
 
         private final String title;
 

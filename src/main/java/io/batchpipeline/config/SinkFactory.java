@@ -11,6 +11,7 @@ import io.batchpipeline.jdbc.DataSources;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.sink.file.FileBatchSink;
 import io.batchpipeline.sink.jdbc.JdbcBatchSink;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.support.service.ServiceSupport;
@@ -130,7 +131,8 @@ final class SinkFactory {
     /** A connection pool, closed after the routes have stopped, that is after the last batch is committed. */
     private HikariDataSource openPool(Setting url, Setting username, Setting password, int size) {
         HikariDataSource dataSource = mapping(Map.of("url", url),
-                () -> DataSources.create(settings.text(url), settings.text(username), settings.text(password), size));
+                () -> DataSources.create(settings.text(url), settings.text(username), settings.text(password), size,
+                        context.getRegistry().lookupByNameAndType(PipelineConfiguration.METRICS, MeterRegistry.class)));
         try {
             context.addService(new ServiceSupport() {
                 @Override

@@ -3,14 +3,23 @@ package io.batchpipeline.delivery;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.batchpipeline.common.Errors;
+import io.batchpipeline.observability.SinkHealth;
 import org.slf4j.Logger;
 
 /**
  * Retries with exponential backoff and jitter: the n-th retry waits a random time between half and all of
  * {@code min(initialDelay * 2^(n-1), maxDelay)}, so writers that failed together do not retry together.
  * {@code maxAttempts} is how many failures are logged one by one before the target is reported down, once.
+ * Every attempt and failure is also reported to {@code health}, which readiness and liveness read: the target
+ * counts as down at once when it cannot be reached ({@link FailureKind#TRANSIENT}), and otherwise once it has
+ * failed {@code maxAttempts} times.
  */
-public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDelayMillis) {
+public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDelayMillis, SinkHealth health) {
+
+    /** A policy whose health nobody reads. */
+    public RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDelayMillis) {
+        this(maxAttempts, initialDelayMillis, maxDelayMillis, new SinkHealth());
+    }
 
     /** Database work that may fail. */
     @FunctionalInterface
@@ -38,7 +47,13 @@ public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDela
         String lastFailure = null;
         for (int attempt = 1; ; attempt++) {
             try {
-                work.run();
+                health.attemptStarted();
+                try {
+                    work.run();
+                } finally {
+                    health.attemptEnded();
+                }
+                health.succeeded();
                 if (attempt > maxAttempts) {
                     log.info("{} succeeded on attempt {}, after {} s of failures", what, attempt, (System.currentTimeMillis() - firstFailure) / 1000);
                 } else if (attempt > 1) {
@@ -49,12 +64,15 @@ public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDela
                 if (e instanceof InterruptedException interrupted) {
                     throw interrupted;
                 }
-                if (FailureKind.of(e) == FailureKind.DATA) {
+                FailureKind kind = FailureKind.of(e);
+                if (kind == FailureKind.DATA) {
+                    health.succeeded(); // the target answered: it is the records that are wrong
                     return e;
                 }
                 firstFailure = attempt == 1 ? System.currentTimeMillis() : firstFailure;
                 long delay = delayBeforeRetry(attempt);
                 String failure = Errors.describe(e);
+                health.failed(what, e, failure, kind == FailureKind.TRANSIENT || attempt >= maxAttempts);
                 if (attempt < maxAttempts) {
                     log.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", what, attempt, maxAttempts, delay, failure);
                 } else if (attempt == maxAttempts) {

@@ -1,5 +1,6 @@
 package io.batchpipeline.jdbc;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,17 +12,32 @@ import io.batchpipeline.common.InvalidPropertyException;
 /** Builds HikariCP pools, failing fast with a clear message when the database is unreachable. */
 public final class DataSources {
 
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
     private DataSources() {
     }
 
     /** A pool for the database at {@code url}; errors name the property {@code url} and never show a password the URL may carry. */
     public static HikariDataSource create(String url, String username, String password, int poolSize) {
+        return create(url, username, password, poolSize, null);
+    }
+
+    /**
+     * @param meterRegistry a Micrometer registry for the pool's metrics ({@code hikaricp_connections_*}), which also
+     *                      registers its MBeans in JMX; null for neither
+     */
+    public static HikariDataSource create(String url, String username, String password, int poolSize, Object meterRegistry) {
         if (url == null || !url.startsWith("jdbc:")) {
             throw new InvalidPropertyException("url", "'" + redact(url) + "' is not a JDBC URL (jdbc:h2:..., jdbc:postgresql://..., jdbc:mariadb://...)");
         }
         SqlDialect dialect = SqlDialect.ofUrl(url);
         HikariConfig config = new HikariConfig();
-        config.setPoolName("pool for " + redact(url));
+        // JMX refuses ':', '=', ',' and quotes in a name
+        config.setPoolName(("pool " + POOLS.incrementAndGet() + " for " + redact(url)).replaceAll("[:=,\"*?\\n]", "_"));
+        if (meterRegistry != null) {
+            config.setMetricRegistry(meterRegistry);
+            config.setRegisterMbeans(true);
+        }
         config.setJdbcUrl(dialect != null ? dialect.safeUrl(url) : url);
         config.setUsername(username);
         config.setPassword(password);

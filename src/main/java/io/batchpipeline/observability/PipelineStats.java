@@ -12,19 +12,49 @@ public final class PipelineStats {
 
     private final String pipeline;
     private final LongAdder recordsRead = new LongAdder();
-    private final LongAdder recordsRejected = new LongAdder();
+    private final Map<RejectReason, LongAdder> rejectedByReason = new EnumMap<>(RejectReason.class);
     private final LongAdder rowsWritten = new LongAdder();
     private final LongAdder rowsFailed = new LongAdder();
     private final Map<FlushReason, LongAdder> batchesByReason = new EnumMap<>(FlushReason.class);
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastWriteNanos = new AtomicLong();
     private final LatenessHistogram timeoutLateness = new LatenessHistogram();
+    private volatile BatchObserver observer = BatchObserver.NONE;
+
+    /** What else wants to know about each written batch, e.g. the metrics' histograms. */
+    public interface BatchObserver {
+        BatchObserver NONE = (records, writeNanos, latenessMillis) -> { };
+
+        /** @param latenessMillis how late after its deadline a timeout batch closed; -1 for other batches */
+        void written(int records, long writeNanos, long latenessMillis);
+    }
+
+    /** Why a record went to the dead-letter endpoint. */
+    public enum RejectReason {
+        /** It could not be read: malformed CSV or JSON, bytes not valid in the charset, too long. */
+        MALFORMED,
+        /** A value does not convert to its column's type. */
+        CONVERSION,
+        /** The database refused it (SQLSTATE class 22 or 23), found by isolating it from its batch. */
+        DATABASE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     PipelineStats(String pipeline) {
         this.pipeline = pipeline;
         for (FlushReason reason : FlushReason.values()) {
             batchesByReason.put(reason, new LongAdder());
         }
+        for (RejectReason reason : RejectReason.values()) {
+            rejectedByReason.put(reason, new LongAdder());
+        }
+    }
+
+    public void observe(BatchObserver observer) {
+        this.observer = observer;
     }
 
     public void recordsRead(int records) {
@@ -32,22 +62,29 @@ public final class PipelineStats {
         recordsRead.add(records);
     }
 
-    public void recordRejected() {
-        recordsRejected.increment();
+    /** A record was sent to the dead-letter endpoint because it could not be read or converted. */
+    public void recordRejected(RejectReason reason) {
+        rejectedByReason.get(reason).increment();
     }
 
-    /** A batch was written: its reason, the rows that went to the sink, and how late it closed after its deadline. */
-    public void batchWritten(FlushReason reason, int rows, long latenessMillis) {
+    /**
+     * A batch was written: its reason, its records, the rows that went to the sink, how long the write took, and how
+     * late it closed after its deadline.
+     */
+    public void batchWritten(FlushReason reason, int records, int rows, long writeNanos, long latenessMillis) {
         rowsWritten.add(rows);
         batchesByReason.get(reason).increment();
         lastWriteNanos.set(System.nanoTime());
         if (reason == FlushReason.TIMEOUT) {
             timeoutLateness.record(latenessMillis);
         }
+        observer.written(records, writeNanos, reason == FlushReason.TIMEOUT ? latenessMillis : -1);
     }
 
+    /** Rows of a batch the database refused one by one, each sent to the dead-letter endpoint. */
     public void batchFailed(int rows) {
         rowsFailed.add(rows);
+        rejectedByReason.get(RejectReason.DATABASE).add(rows);
     }
 
     public String pipeline() {
@@ -58,8 +95,13 @@ public final class PipelineStats {
         return recordsRead.sum();
     }
 
+    /** Records that could not be read or converted (not those the database refused: {@link #rowsFailed()}). */
     public long recordsRejected() {
-        return recordsRejected.sum();
+        return rejected(RejectReason.MALFORMED) + rejected(RejectReason.CONVERSION);
+    }
+
+    public long rejected(RejectReason reason) {
+        return rejectedByReason.get(reason).sum();
     }
 
     public long rowsWritten() {

@@ -31,6 +31,15 @@ public interface BatchSink<R> {
         write(rows);
     }
 
+    /**
+     * Checks that the sink could take a write now, for readiness while no batch is being written: for a database,
+     * that a connection can be had and is valid. Nothing to check by default.
+     *
+     * @throws Exception why it could not
+     */
+    default void probe() throws Exception {
+    }
+
     /** A short description for logs, without credentials. */
     String describe();
 }

@@ -9,6 +9,7 @@ import io.batchpipeline.deadletter.DeadLetters;
 import io.batchpipeline.delivery.ResilientWrite;
 import io.batchpipeline.delivery.RetryPolicy;
 import io.batchpipeline.observability.PipelineStats;
+import io.batchpipeline.observability.PipelineStats.RejectReason;
 import io.batchpipeline.record.FlushReason;
 import io.batchpipeline.record.ParseResult;
 import io.batchpipeline.record.ParsedRecord;
@@ -77,22 +78,25 @@ public class WriteBatchStep<R> implements Processor {
         for (int i = 0; i < parsed.length; i++) {
             try {
                 if (parsed[i] instanceof ParseResult.Malformed malformed) {
-                    throw new RejectedRecordException(records.get(i), malformed.reason());
+                    stats.recordRejected(RejectReason.MALFORMED);
+                    reject(records.get(i), malformed.reason());
+                    continue;
                 }
                 rows.add(sink.convert(records.get(i), (ParsedRecord) parsed[i]));
             } catch (RejectedRecordException e) {
-                stats.recordRejected();
+                stats.recordRejected(RejectReason.CONVERSION);
                 reject(records.get(i), e.getMessage());
             } catch (RuntimeException e) { // a sink's converter failing on one record rejects that record
-                stats.recordRejected();
+                stats.recordRejected(RejectReason.CONVERSION);
                 reject(records.get(i), "cannot convert: " + e);
             }
         }
+        long start = System.nanoTime();
         int written = new ResilientWrite<>(sink, retry).write(rows, (row, why) -> {
             stats.batchFailed(1);
             reject(row.origin(), why);
         }, journal.release(batch));
-        stats.batchWritten(reason, written, batch.closedAt() - batch.deadline());
+        stats.batchWritten(reason, records.size(), written, System.nanoTime() - start, batch.closedAt() - batch.deadline());
         LOG.debug("Wrote {} of {} records (closed by {})", written, records.size(), reason.label());
     }
 

@@ -116,12 +116,15 @@ class DeliveryTest {
                 assertThat(pipeline.stats().recordsRead() - written).as("the source waits: memory stays bounded")
                         .isLessThanOrEqualTo((4 + 4 + 2) * 500);
                 assertThat(pipeline.stats().recordsRead()).as("the source is held back").isLessThan(40_000);
+                assertThat(pipeline.management("/observe/health/ready").body()).as("readiness says why")
+                        .contains("\"status\":\"DOWN\"").contains("SQLSTATE 08");
                 proxy.restore();
 
                 await().atMost(Duration.ofSeconds(180)).until(() -> Files.exists(dir.resolve("input/.done/orders.csv"))
                         || Files.exists(dir.resolve("input/.error/orders.csv")));
                 assertThat(dir.resolve("input/.done/orders.csv")).exists();
                 assertThat(pipeline.stats().rowsFailed()).isZero();
+                assertThat(pipeline.management("/observe/health/ready").statusCode()).isEqualTo(200);
             }
         }
         assertThat(Databases.count(url(), "postgres", "", "SELECT COUNT(*) FROM orders")).isEqualTo(40_000);

@@ -1,5 +1,12 @@
 package io.batchpipeline.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +44,7 @@ public final class RunningPipeline implements AutoCloseable {
         settings.put("sink.file.directory", dir.resolve("output").toString());
         settings.put("deadletter.uri", "file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append");
         settings.put("examples.dir", dir.resolve("examples").toString());
+        settings.put("camel.management.port", Integer.toString(freePort())); // tests share this machine with other runs
         return settings;
     }
 
@@ -53,6 +61,21 @@ public final class RunningPipeline implements AutoCloseable {
         settings.forEach(main::addOverrideProperty);
         main.start();
         return new RunningPipeline(main);
+    }
+
+    /** A GET on the management port: the status code and the body. */
+    public HttpResponse<String> management(String path) throws IOException, InterruptedException {
+        String port = context().getPropertiesComponent().resolveProperty("camel.management.port").orElseThrow();
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public CamelContext context() {

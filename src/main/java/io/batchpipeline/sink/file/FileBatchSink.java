@@ -133,6 +133,13 @@ public class FileBatchSink implements BatchSink<Map<String, Object>> {
         Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    @Override
+    public void probe() throws IOException {
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new IOException("cannot write to " + dir.toAbsolutePath());
+        }
+    }
+
     /** Every field name in the batch, in order of first appearance, for the CSV header. */
     private static List<String> columnsOf(List<Map<String, Object>> records) {
         Set<String> columns = new LinkedHashSet<>();

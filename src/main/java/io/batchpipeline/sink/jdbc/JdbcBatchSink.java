@@ -2,6 +2,7 @@ package io.batchpipeline.sink.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,6 +123,15 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
     @Override
     public String describe() {
         return description != null ? description : "table " + table;
+    }
+
+    @Override
+    public void probe() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.isValid(5)) {
+                throw new SQLTransientConnectionException("the connection is not valid", "08000");
+            }
+        }
     }
 
     public DataSource dataSource() {
