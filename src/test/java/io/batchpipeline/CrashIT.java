@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.FreePort;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,7 @@ class CrashIT {
                 "-Dexamples.dir=" + dir.resolve("examples"),
                 "-Dbatch.durable.recovery-interval=500"));
         command.addAll(List.of(options));
+        command.add("-Dcamel.management.port=" + FreePort.find());
         command.addAll(List.of("-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
         Files.createDirectories(dir.resolve("logs"));
         return new ProcessBuilder(command).directory(new File("."))

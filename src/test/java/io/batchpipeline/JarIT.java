@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,9 +16,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.FreePort;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TcpProxy;
 import io.batchpipeline.support.TestPostgres;
@@ -26,6 +33,8 @@ class JarIT {
 
     @TempDir
     Path dir;
+
+    private final int managementPort = FreePort.find();
 
     @Test
     void runOnceDrainsTheShippedSampleIntoH2AndPrintsTheSummary() throws Exception {
@@ -55,6 +64,63 @@ class JarIT {
         assertThat(log).contains("10000 rows written in 1 batches (size 0, timeout 0, stop 1, recovered 0)");
         assertThat(rowsInH2()).isEqualTo(10_000);
         assertThat(dir.resolve("input/.done/orders.csv")).exists();
+    }
+
+    @Test
+    void theMetricsEndpointFollowsALoadAndEndsAtTheRowsInTheTable() throws Exception {
+        Databases.recreateOrdersTable("jar_metrics_orders", true);
+        SampleData.writeCsv(dir.resolve("staging"), "orders.csv", 1, 300_000);
+        Process process = start("-Dsink.jdbc.url=" + TestPostgres.url(), "-Dsink.jdbc.username=postgres",
+                "-Dsink.jdbc.table=jar_metrics_orders", "-Dsink.jdbc.init-script=", "-Dobservability.progress-interval=500");
+        await().atMost(Duration.ofSeconds(60)).until(() -> status("/observe/health/ready") == 200);
+        Files.move(dir.resolve("staging/orders.csv"), Files.createDirectories(dir.resolve("input")).resolve("orders.csv"));
+
+        // scraped while the load runs: counters only grow, and never count more than the table holds
+        long lastWritten = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (lastWritten < 300_000) {
+            assertThat(System.nanoTime()).as("the load ends in time").isLessThan(deadline);
+            long rowsBefore = count("SELECT COUNT(*) FROM jar_metrics_orders");
+            String metrics = scrape();
+            long written = sample(metrics, "batch_pipeline_records_written_total{pipeline=\"default-pipeline\"}");
+            assertThat(written).isGreaterThanOrEqualTo(lastWritten).isGreaterThanOrEqualTo(rowsBefore)
+                    .isLessThanOrEqualTo(sample(metrics, "batch_pipeline_records_read_total{pipeline=\"default-pipeline\"}"));
+            lastWritten = written;
+            assertThat(process.isAlive()).isTrue();
+        }
+
+        assertThat(count("SELECT COUNT(*) FROM jar_metrics_orders")).isEqualTo(300_000);
+        String metrics = scrape();
+        assertThat(sample(metrics, "batch_pipeline_batches_total{pipeline=\"default-pipeline\",reason=\"size\"}")).isEqualTo(300);
+        assertThat(metrics).contains("hikaricp_connections_active").contains("batch_pipeline_batch_write_seconds_bucket");
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(dir.resolve("stdout.log"))).contains("pipeline default-pipeline: ").contains("records/s written");
+    }
+
+    private int status(String path) {
+        try {
+            return http(path).statusCode();
+        } catch (Exception e) {
+            return -1; // not listening yet
+        }
+    }
+
+    private String scrape() throws Exception {
+        HttpResponse<String> response = http("/observe/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private HttpResponse<String> http(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long sample(String metrics, String name) {
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(metrics);
+        assertThat(matcher.find()).as(name).isTrue();
+        return (long) Double.parseDouble(matcher.group(1));
     }
 
     @Test
@@ -158,6 +224,7 @@ class JarIT {
         command.add("-Dsink.jdbc.url=" + h2Url());
         command.add("-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append");
         command.add("-Dexamples.dir=" + dir.resolve("examples"));
+        command.add("-Dcamel.management.port=" + managementPort);
         command.addAll(List.of(options));
         command.add("-jar");
         command.add(Path.of("target/batch-pipeline.jar").toAbsolutePath().toString());

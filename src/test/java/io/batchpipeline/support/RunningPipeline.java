@@ -1,8 +1,6 @@
 package io.batchpipeline.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +42,7 @@ public final class RunningPipeline implements AutoCloseable {
         settings.put("sink.file.directory", dir.resolve("output").toString());
         settings.put("deadletter.uri", "file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append");
         settings.put("examples.dir", dir.resolve("examples").toString());
-        settings.put("camel.management.port", Integer.toString(freePort())); // tests share this machine with other runs
+        settings.put("camel.management.port", Integer.toString(FreePort.find())); // tests share this machine with other runs
         return settings;
     }
 
@@ -68,14 +66,6 @@ public final class RunningPipeline implements AutoCloseable {
         String port = context().getPropertiesComponent().resolveProperty("camel.management.port").orElseThrow();
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public CamelContext context() {
