@@ -79,6 +79,9 @@ public final class Benchmark {
             }
             measure(INSERT, "clock_timestamp() column", () -> pipeline("insert", "jdbc", true));
             measure(INSERT_DURABLE, "clock_timestamp() column", () -> pipeline("insert", "jdbc", true, DURABLE));
+            // what health, metrics and JMX cost: the same load with camel.management.enabled=false
+            measure(INSERT + ", observability off", "clock_timestamp() column",
+                    () -> pipeline("insert", "jdbc", true, "-Dcamel.management.enabled=false"));
             measure("(d) this pipeline, upsert into an empty table", "clock_timestamp() column", () -> pipeline("upsert", "jdbc", true));
             measure("(d) this pipeline, upsert into an empty table, durable buffer", "clock_timestamp() column",
                     () -> pipeline("upsert", "jdbc", true, DURABLE));

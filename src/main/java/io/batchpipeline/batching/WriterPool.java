@@ -1,12 +1,13 @@
 package io.batchpipeline.batching;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.camel.util.concurrent.CamelThreadFactory;
 
@@ -29,7 +30,9 @@ public class WriterPool extends ThreadPoolExecutor {
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger maxBusy = new AtomicInteger();
     private final AtomicInteger waitingSubmitters = new AtomicInteger();
-    private final LongAdder waitedNanos = new LongAdder();
+    /** Waits that ended, and when each wait now going on began; under one lock, so that their sum never goes back. */
+    private long waitedNanos;
+    private final Map<Thread, Long> waitingSince = new HashMap<>();
 
     public WriterPool(String name, int writers, int capacity) {
         super(writers, writers, 0L, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity),
@@ -63,8 +66,9 @@ public class WriterPool extends ThreadPoolExecutor {
     }
 
     /** Nanoseconds threads have spent waiting for room in the hand-off, in all: how much the source was held back. */
-    public long waitedForRoomNanos() {
-        return waitedNanos.sum();
+    public synchronized long waitedForRoomNanos() {
+        long now = System.nanoTime();
+        return waitedNanos + waitingSince.values().stream().mapToLong(start -> now - start).sum();
     }
 
     private final class WaitForRoom implements RejectedExecutionHandler {
@@ -74,14 +78,18 @@ public class WriterPool extends ThreadPoolExecutor {
                 throw new RejectedExecutionException("writer pool is shut down; batch not accepted");
             }
             waitingSubmitters.incrementAndGet();
-            long start = System.nanoTime();
+            synchronized (WriterPool.this) {
+                waitingSince.put(Thread.currentThread(), System.nanoTime());
+            }
             try {
                 executor.getQueue().put(task);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RejectedExecutionException("interrupted while waiting for a free writer", e);
             } finally {
-                waitedNanos.add(System.nanoTime() - start);
+                synchronized (WriterPool.this) {
+                    waitedNanos += System.nanoTime() - waitingSince.remove(Thread.currentThread());
+                }
                 waitingSubmitters.decrementAndGet();
             }
         }

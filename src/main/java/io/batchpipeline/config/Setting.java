@@ -96,13 +96,13 @@ public enum Setting {
     MANAGEMENT_ENABLED(Section.OBSERVABILITY, "camel.management.enabled", null, Type.BOOLEAN, "true",
             "health, Prometheus metrics and JMX; false turns them all off"),
     MANAGEMENT_PORT(Section.OBSERVABILITY, "camel.management.port", null, Type.POSITIVE_INT, "9876",
-            "port of /observe/health (/live, /ready) and /observe/metrics"),
+            "port of /observe/health and /observe/metrics"),
     PROGRESS_INTERVAL(Section.OBSERVABILITY, "observability.progress-interval", null, Type.NON_NEGATIVE_INT, "10000",
             "ms between progress lines while records move; 0: none"),
     MAX_BUFFERED_BATCHES(Section.OBSERVABILITY, "observability.readiness.max-buffered-batches", null, Type.NON_NEGATIVE_INT, "10000",
-            "readiness is DOWN while a durable buffer holds more batches; 0: no limit"),
+            "readiness DOWN above this many buffered batches; 0: off"),
     MAX_WRITE_TIME(Section.OBSERVABILITY, "observability.liveness.max-write-time", null, Type.POSITIVE_LONG, "600000",
-            "liveness is DOWN when one write has run longer, ms"),
+            "liveness DOWN when one write runs longer, ms"),
     EXAMPLES_DIR(Section.EXAMPLES, "examples.dir", null, Type.TEXT, "data/examples", "folder of the example pipelines");
 
     /** How the settings are grouped in application.properties and the README. */

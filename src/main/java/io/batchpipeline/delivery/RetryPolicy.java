@@ -35,15 +35,16 @@ public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDela
     /**
      * Runs the work until it succeeds or fails on its data ({@link FailureKind#DATA}). Every other failure is
      * the target's, not the records': it is retried after a backoff, however long that takes; the calling thread
-     * waits, which is what holds the source back. The log says each of the first {@code maxAttempts} failures,
-     * then once that the target is down, and once that it is back.
+     * waits, which is what holds the source back. The log follows the target's state, not each retry: a writer's
+     * first failure (WARN), the target going down (ERROR, once for all the pipeline's writers), a new kind of
+     * failure while down, and the target back (INFO, once, with how long and how many failed attempts); every other
+     * retry is logged at DEBUG.
      *
      * @param what names the work in the log, e.g. "write of 1000 rows to table orders"
      * @return null once it succeeded, or the data error
      * @throws InterruptedException when a stop interrupts the wait
      */
     public Exception run(String what, Logger log, Attempt work) throws InterruptedException {
-        long firstFailure = 0;
         String lastFailure = null;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -53,9 +54,10 @@ public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDela
                 } finally {
                     health.attemptEnded();
                 }
-                health.succeeded();
-                if (attempt > maxAttempts) {
-                    log.info("{} succeeded on attempt {}, after {} s of failures", what, attempt, (System.currentTimeMillis() - firstFailure) / 1000);
+                SinkHealth.Outage outage = health.succeeded();
+                if (outage != null) {
+                    log.info("{} succeeded: the target is back after {} s down and {} failed attempts", what,
+                            outage.millis() / 1000, outage.failures());
                 } else if (attempt > 1) {
                     log.info("{} succeeded on attempt {}", what, attempt);
                 }
@@ -69,18 +71,19 @@ public record RetryPolicy(int maxAttempts, long initialDelayMillis, long maxDela
                     health.succeeded(); // the target answered: it is the records that are wrong
                     return e;
                 }
-                firstFailure = attempt == 1 ? System.currentTimeMillis() : firstFailure;
                 long delay = delayBeforeRetry(attempt);
                 String failure = Errors.describe(e);
-                health.failed(what, e, failure, kind == FailureKind.TRANSIENT || attempt >= maxAttempts);
-                if (attempt < maxAttempts) {
-                    log.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", what, attempt, maxAttempts, delay, failure);
-                } else if (attempt == maxAttempts) {
-                    log.error("{} failed {} times: {}. The target is down or refuses the work; it is retried every {} ms or less "
-                            + "until it succeeds, and the source waits. Nothing goes to the dead-letter endpoint for this.",
-                            what, attempt, failure, maxDelayMillis);
+                boolean wentDown = health.failed(what, e, failure, kind == FailureKind.TRANSIENT || attempt >= maxAttempts);
+                if (wentDown) {
+                    log.error("{} failed: {}. The target is down or refuses the work: it is retried every {} ms or less until it "
+                            + "succeeds, and the source waits; readiness is DOWN meanwhile. Nothing goes to the dead-letter "
+                            + "endpoint for this.", what, failure, maxDelayMillis);
+                } else if (attempt == 1) {
+                    log.warn("{} failed, retrying in {} ms: {}", what, delay, failure);
                 } else if (!failure.equals(lastFailure)) { // a new state: say it once, not at every retry
                     log.warn("{} still fails, now with: {} (attempt {})", what, failure, attempt);
+                } else {
+                    log.debug("{} failed again (attempt {}), retrying in {} ms", what, attempt, delay);
                 }
                 lastFailure = failure;
                 Thread.sleep(delay);

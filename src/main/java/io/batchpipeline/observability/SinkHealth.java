@@ -16,6 +16,11 @@ public final class SinkHealth {
     private volatile String probeFailure;
     private volatile long downSince;
     private volatile long lastSuccess;
+    private final LongAdder failuresWhileDown = new LongAdder();
+
+    /** How long the target was down, and how many attempts failed meanwhile. */
+    public record Outage(long millis, long failures) {
+    }
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Map<Thread, Long> attempts = new ConcurrentHashMap<>();
 
@@ -33,23 +38,35 @@ public final class SinkHealth {
      * An attempt failed and is retried.
      *
      * @param down the target counts as down from now: it cannot be reached, or it has failed as often as the
-     *             retry policy logs one by one
+     *             retry policy allows before it says so
+     * @return whether this failure took the target down: true for one caller only, however many fail together
      */
-    public void failed(String what, Throwable error, String description, boolean down) {
+    public synchronized boolean failed(String what, Throwable error, String description, boolean down) {
         failures.computeIfAbsent(kind(error), k -> new LongAdder()).increment();
+        boolean wasDown = downReason != null;
+        if (wasDown || down) {
+            failuresWhileDown.increment();
+        }
         if (down) {
-            if (downReason == null) {
+            if (!wasDown) {
                 downSince = System.currentTimeMillis();
             }
             downReason = what + " fails: " + description;
         }
+        return down && !wasDown;
     }
 
-    /** An attempt succeeded: the target is up. */
-    public void succeeded() {
+    /**
+     * An attempt succeeded: the target is up.
+     *
+     * @return the outage this success ended, for one caller only; null if the target was not down
+     */
+    public synchronized Outage succeeded() {
+        Outage ended = downReason == null ? null : new Outage(System.currentTimeMillis() - downSince, failuresWhileDown.sumThenReset());
         downReason = null;
         probeFailure = null;
         lastSuccess = System.currentTimeMillis();
+        return ended;
     }
 
     /** Whether nothing has been attempted for {@code millis}: a probe then says more than the last attempt. */
