@@ -1,12 +1,10 @@
 package io.batchpipeline;
 
+import static io.batchpipeline.support.Management.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +14,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.FreePort;
+import io.batchpipeline.support.Management;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TcpProxy;
 import io.batchpipeline.support.TestPostgres;
@@ -113,14 +110,7 @@ class JarIT {
     }
 
     private HttpResponse<String> http(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static long sample(String metrics, String name) {
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(metrics);
-        assertThat(matcher.find()).as(name).isTrue();
-        return (long) Double.parseDouble(matcher.group(1));
+        return Management.get(managementPort, path);
     }
 
     @Test

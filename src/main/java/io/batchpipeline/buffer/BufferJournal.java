@@ -63,7 +63,7 @@ final class BufferJournal implements BatchJournal {
                         if (attempts.incrementAndGet() > 1 && BufferTable.holds(connection, name, batch.id(), position)) {
                             return null; // the failed attempt committed after all: its acknowledgement was lost
                         }
-                        BufferTable.insert(connection, name, batch.id(), position, stored);
+                        BufferTable.insert(connection, name, batch.id(), position, stored, chunk.size());
                         if (sourceKey != null) {
                             BufferTable.storeThrough(connection, name, sourceKey, first.source(), lastLine);
                         }

@@ -40,6 +40,8 @@ final class BufferTable {
                     + "source " + text + " NOT NULL, record_format " + text + " NOT NULL, "
                     + "records " + binary + " NOT NULL, buffered_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, "
                     + "PRIMARY KEY (pipeline, batch_id, chunk))");
+            // added after the first release, for the depth metric; a table made before gets it here (NULL: not counted)
+            statement.execute("ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS record_count INTEGER");
             statement.execute("CREATE TABLE IF NOT EXISTS " + SOURCES + " ("
                     + "pipeline VARCHAR(200) NOT NULL, source_key CHAR(64) NOT NULL, source " + text + " NOT NULL, "
                     + "stored_through BIGINT NOT NULL, PRIMARY KEY (pipeline, source_key))");
@@ -89,15 +91,17 @@ final class BufferTable {
         }
     }
 
-    static void insert(Connection connection, String pipeline, String batchId, int chunk, StoredChunk stored) throws SQLException {
+    static void insert(Connection connection, String pipeline, String batchId, int chunk, StoredChunk stored, int recordCount)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + NAME
-                + " (pipeline, batch_id, chunk, source, record_format, records) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " (pipeline, batch_id, chunk, source, record_format, records, record_count) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, pipeline);
             insert.setString(2, batchId);
             insert.setInt(3, chunk);
             insert.setString(4, stored.source());
             insert.setString(5, stored.format());
             insert.setBytes(6, stored.records());
+            insert.setInt(7, recordCount);
             insert.executeUpdate();
         }
     }
@@ -117,8 +121,8 @@ final class BufferTable {
 
     /** How much the pipeline has in the buffer. */
     static BufferDepth.Depth depth(Connection connection, String pipeline) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(DISTINCT batch_id), COUNT(*), MIN(buffered_at) FROM "
-                + NAME + " WHERE pipeline = ?")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(DISTINCT batch_id), COALESCE(SUM(record_count), 0), "
+                + "MIN(buffered_at) FROM " + NAME + " WHERE pipeline = ?")) {
             select.setString(1, pipeline);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();

@@ -1,6 +1,6 @@
 package io.batchpipeline.observability;
 
-/** How much a durable buffer holds: batches stored and not yet written, their chunks, and the oldest one's age. */
+/** How much a durable buffer holds: batches stored and not yet written, their records, and the oldest one's age. */
 public interface BufferDepth {
 
     /** No durable buffer: nothing is held. */
@@ -9,8 +9,7 @@ public interface BufferDepth {
     /** The latest known depth; never waits for the database. */
     Depth depth();
 
-    /** @param chunks each holds up to 1,000 records */
-    record Depth(long batches, long chunks, long oldestAgeMillis) {
+    record Depth(long batches, long records, long oldestAgeMillis) {
         public static final Depth EMPTY = new Depth(0, 0, 0);
     }
 }

@@ -57,8 +57,7 @@ public final class PipelineMetrics {
         gauge(registry, "batch.pipeline.writers.busy", "writers writing a batch now", tags, () -> gauges.writersBusy().getAsInt());
         gauge(registry, "batch.pipeline.writers", "writers of the pipeline", tags, gauges::writers);
         gauge(registry, "batch.pipeline.buffer.batches", "batches in the durable buffer", tags, () -> gauges.buffer().depth().batches());
-        gauge(registry, "batch.pipeline.buffer.chunks", "chunks (up to 1,000 records each) in the durable buffer", tags,
-                () -> gauges.buffer().depth().chunks());
+        gauge(registry, "batch.pipeline.buffer.records", "records in the durable buffer", tags, () -> gauges.buffer().depth().records());
         gauge(registry, "batch.pipeline.buffer.oldest.age.seconds", "age of the oldest batch in the durable buffer", tags,
                 () -> gauges.buffer().depth().oldestAgeMillis() / 1000.0);
         gauge(registry, "batch.pipeline.source.files.waiting", "files in the input folder not yet taken (file sources)", tags,

@@ -31,7 +31,13 @@ public final class ProgressLog implements Runnable {
 
     @Override
     public void run() {
-        pipelines.values().forEach(this::report);
+        for (Watched pipeline : pipelines.values()) {
+            try {
+                report(pipeline);
+            } catch (RuntimeException e) { // a scheduled task that throws is never run again
+                LOG.debug("progress of pipeline {}: {}", pipeline.stats().pipeline(), e.toString());
+            }
+        }
         looks.incrementAndGet();
     }
 

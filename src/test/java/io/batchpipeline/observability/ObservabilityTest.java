@@ -1,17 +1,20 @@
 package io.batchpipeline.observability;
 
+import static io.batchpipeline.support.Management.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -47,12 +50,12 @@ class ObservabilityTest {
             String text = metrics.body();
             long rows = Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders");
             assertThat(rows).isEqualTo(2502);
-            assertThat(value(text, "batch_pipeline_records_written_total{pipeline=\"default-pipeline\"}")).isEqualTo(rows);
-            assertThat(value(text, "batch_pipeline_records_read_total{pipeline=\"default-pipeline\"}")).isEqualTo(2504);
-            assertThat(value(text, "batch_pipeline_records_rejected_total{pipeline=\"default-pipeline\",reason=\"malformed\"}")).isEqualTo(1);
-            assertThat(value(text, "batch_pipeline_records_rejected_total{pipeline=\"default-pipeline\",reason=\"conversion\"}")).isEqualTo(1);
-            assertThat(value(text, "batch_pipeline_batch_records_sum{pipeline=\"default-pipeline\"}")).isEqualTo(2504);
-            assertThat(value(text, "batch_pipeline_sink_up{pipeline=\"default-pipeline\"}")).isEqualTo(1);
+            assertThat(sample(text, "batch_pipeline_records_written_total{pipeline=\"default-pipeline\"}")).isEqualTo(rows);
+            assertThat(sample(text, "batch_pipeline_records_read_total{pipeline=\"default-pipeline\"}")).isEqualTo(2504);
+            assertThat(sample(text, "batch_pipeline_records_rejected_total{pipeline=\"default-pipeline\",reason=\"malformed\"}")).isEqualTo(1);
+            assertThat(sample(text, "batch_pipeline_records_rejected_total{pipeline=\"default-pipeline\",reason=\"conversion\"}")).isEqualTo(1);
+            assertThat(sample(text, "batch_pipeline_batch_records_sum{pipeline=\"default-pipeline\"}")).isEqualTo(2504);
+            assertThat(sample(text, "batch_pipeline_sink_up{pipeline=\"default-pipeline\"}")).isEqualTo(1);
             assertThat(text).contains("batch_pipeline_batch_write_seconds_count{pipeline=\"default-pipeline\"}")
                     .contains("batch_pipeline_source_wait_seconds_total{pipeline=\"default-pipeline\"}")
                     .as("the pool's own metrics").contains("hikaricp_connections_active{pool=\"pool ")
@@ -62,6 +65,28 @@ class ObservabilityTest {
             HttpResponse<String> health = pipeline.management("/observe/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"name\":\"pipeline-default-pipeline-ready\",\"status\":\"UP\"");
+        }
+    }
+
+    @Test
+    void theDurableBufferDepthIsWhatItHoldsAndCamelAndThePoolAreInJmx() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("batch.durable", "true");
+        settings.put("batch.size", "100000");
+        settings.put("batch.timeout", "600000");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeCsv(dir.resolve("input"), "orders.csv", 1, 2500);
+            // done once stored: the batch stays open in the buffer
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("input/.done/orders.csv")));
+
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    sample(pipeline.management("/observe/metrics").body(), "batch_pipeline_buffer_records{pipeline=\"default-pipeline\"}") == 2500);
+            assertThat(sample(pipeline.management("/observe/metrics").body(), "batch_pipeline_buffer_batches{pipeline=\"default-pipeline\"}"))
+                    .isEqualTo(1);
+
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            assertThat(jmx.queryNames(new ObjectName("org.apache.camel:type=routes,*"), null)).isNotEmpty();
+            assertThat(jmx.queryNames(new ObjectName("com.zaxxer.hikari:type=Pool *"), null)).isNotEmpty();
         }
     }
 
@@ -126,12 +151,5 @@ class ObservabilityTest {
 
             assertThat(catchThrowable(() -> pipeline.management("/observe/metrics"))).isInstanceOf(ConnectException.class);
         }
-    }
-
-    /** A sample's value in Prometheus text format. */
-    private static long value(String metrics, String sample) {
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(metrics);
-        assertThat(matcher.find()).as(sample).isTrue();
-        return (long) Double.parseDouble(matcher.group(1));
     }
 }

@@ -1,9 +1,6 @@
 package io.batchpipeline.support;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -64,8 +61,7 @@ public final class RunningPipeline implements AutoCloseable {
     /** A GET on the management port: the status code and the body. */
     public HttpResponse<String> management(String path) throws IOException, InterruptedException {
         String port = context().getPropertiesComponent().resolveProperty("camel.management.port").orElseThrow();
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return Management.get(Integer.parseInt(port), path);
     }
 
     public CamelContext context() {
