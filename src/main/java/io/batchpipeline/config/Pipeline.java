@@ -21,6 +21,7 @@ import io.batchpipeline.source.FileProgress;
 import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceFormat;
 import io.batchpipeline.steps.AwaitWrittenStep;
+import io.batchpipeline.steps.HttpAdmission;
 import io.batchpipeline.steps.WriteBatchStep;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -59,8 +60,12 @@ public final class Pipeline implements CamelContextAware {
     private Parts parts;
 
     /** What the route refers to. */
-    private record Parts(String name, PipelineStats stats, RecordReader reader, BatchAggregationStrategy batches,
+    private record Parts(String name, PipelineStats stats, HttpAdmission admission, RecordReader reader, BatchAggregationStrategy batches,
             AggregationRepository buffer, WriterPool writers, WriteBatchStep<?> writeBatch, AwaitWrittenStep awaitWritten) {
+    }
+
+    public static HttpAdmission admission(Pipeline pipeline) {
+        return pipeline.parts().admission();
     }
 
     public static RecordReader reader(Pipeline pipeline) {
@@ -131,7 +136,8 @@ public final class Pipeline implements CamelContextAware {
 
         BatchAggregationStrategy batches = new BatchAggregationStrategy(settings.intValue(BATCH_SIZE), settings.intValue(BATCH_MAX_BYTES), settings.longValue(BATCH_TIMEOUT),
                 TimeoutMode.of(settings.text(TIMEOUT_MODE)), journal, stats);
-        RecordReader reader = new RecordReader(SourceFormat.of(settings.text(SOURCE_FORMAT)), charset, settings.intValue(MAX_RECORD_BYTES), delimiter,
+        SourceFormat format = SourceFormat.of(settings.text(SOURCE_FORMAT));
+        RecordReader reader = new RecordReader(format, charset, settings.intValue(MAX_RECORD_BYTES), delimiter,
                 settings.intValue(CSV_MAX_LINES), batches, progress);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
@@ -139,7 +145,7 @@ public final class Pipeline implements CamelContextAware {
         PipelineObservers.watch(context, stats, sink, health, new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters,
                 settings.intValue(WRITERS), writers::waitedForRoomNanos, durable != null ? durable : BufferDepth.NONE,
                 FileEndpointFolder.waitingFiles(settings, SOURCE_URI)));
-        return new Parts(name, stats, reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
+        return new Parts(name, stats, new HttpAdmission(writers, format), reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
                 new AwaitWrittenStep(durable != null, progress));
     }
 

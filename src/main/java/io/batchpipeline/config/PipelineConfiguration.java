@@ -8,10 +8,10 @@ import io.batchpipeline.batching.FlushOnStop;
 import io.batchpipeline.deadletter.DeadLetters;
 import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.ProgressLog;
+import io.batchpipeline.observability.RunSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.batchpipeline.observability.RunSummary;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -57,6 +57,8 @@ public class PipelineConfiguration implements CamelConfiguration {
             registry.bind(PROGRESS, progress);
             observer.scheduleWithFixedDelay(progress, progressInterval, progressInterval, TimeUnit.MILLISECONDS);
         }
+
+        MainServerHttpEngine.bindIfServerEnabled(context);
 
         context.getManagementStrategy().addEventNotifier(new FlushOnStop(context));
         context.getManagementStrategy().addEventNotifier(new RunSummary(stats));

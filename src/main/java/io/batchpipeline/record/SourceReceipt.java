@@ -11,6 +11,8 @@ public final class SourceReceipt {
     public static final String PROPERTY = "batchPipelineReceipt";
 
     private long outstanding;
+    private long records;
+    private long rejected;
     private boolean sealed;
     private Runnable whenSettled;
     private Exception failure;
@@ -18,6 +20,22 @@ public final class SourceReceipt {
     /** More records of this source entered the pipeline. */
     public synchronized void add(int records) {
         outstanding += records;
+        this.records += records;
+    }
+
+    /** One of this source's records went to the dead-letter endpoint (it is settled as well). */
+    public synchronized void rejected() {
+        rejected++;
+    }
+
+    /** Records of this source so far. */
+    public synchronized long records() {
+        return records;
+    }
+
+    /** Of those, records sent to the dead-letter endpoint. */
+    public synchronized long rejectedRecords() {
+        return rejected;
     }
 
     /** Records of this source were written, or sent to the dead-letter endpoint. */

@@ -6,6 +6,7 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Ordered;
 import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One pipeline's last step for a file: completes its exchange, which moves the file to {@code .done}, only once all its
  * records are written or dead-lettered; after a crash the file is still in the input folder and is read
- * again. Asynchronous, so no thread is held while the file's last batch waits to close.
+ * again. Asynchronous, so no thread is held while the file's last batch waits to close. An HTTP request
+ * ({@code platform-http:}) is answered the same way: 200 once its records are written or dead-lettered, with their
+ * counts, so a client that got no answer sends again.
  *
  * <p>With a durable buffer every source completes at once: its records are stored in the buffer already,
  * which writes them after a crash. Without one, sources other than files complete at once too: a synchronous
@@ -59,23 +62,40 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
                 }
             });
         }
-        if (receipt == null || !(exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>) || durable) {
+        boolean file = exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>;
+        boolean http = exchange.getFromEndpoint() instanceof PlatformHttpEndpoint;
+        if (receipt == null || durable || !(file || http)) {
+            if (http && receipt != null) {
+                answer(exchange, "{\"records\":" + receipt.records() + ",\"stored\":" + receipt.records() + "}");
+            }
             callback.done(true);
             return true;
         }
-        if (receipt.seal(() -> complete(exchange, receipt, callback, false))) {
-            complete(exchange, receipt, callback, true);
+        if (receipt.seal(() -> complete(exchange, receipt, callback, http, false))) {
+            complete(exchange, receipt, callback, http, true);
             return true;
         }
-        LOG.info("{}: read to the end; it is marked done once its last records are written",
-                exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class));
+        if (file) {
+            LOG.info("{}: read to the end; it is marked done once its last records are written",
+                    exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class));
+        }
         return false;
     }
 
-    private static void complete(Exchange exchange, SourceReceipt receipt, AsyncCallback callback, boolean sync) {
+    private static void complete(Exchange exchange, SourceReceipt receipt, AsyncCallback callback, boolean http, boolean sync) {
         if (receipt.failure() != null) {
             exchange.setException(receipt.failure());
+        } else if (http) {
+            long rejected = receipt.rejectedRecords();
+            answer(exchange, "{\"records\":" + receipt.records() + ",\"written\":" + (receipt.records() - rejected)
+                    + ",\"rejected\":" + rejected + "}");
         }
         callback.done(sync);
+    }
+
+    private static void answer(Exchange exchange, String json) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(json + "\n");
     }
 }

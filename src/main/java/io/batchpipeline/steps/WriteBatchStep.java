@@ -105,6 +105,9 @@ public class WriteBatchStep<R> implements Processor {
      * .error, to be put back), not the other sources of the batch.
      */
     private void reject(SourceRecord record, String reason) {
+        if (record.receipt() != null) {
+            record.receipt().rejected();
+        }
         try {
             deadLetters.reject(deadLetterUri, pipeline, record, reason);
         } catch (RuntimeException e) {

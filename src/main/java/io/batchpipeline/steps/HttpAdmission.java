@@ -1,0 +1,75 @@
+package io.batchpipeline.steps;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import io.batchpipeline.batching.WriterPool;
+import io.batchpipeline.source.SourceFormat;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+
+/**
+ * One pipeline's first step for an HTTP request ({@code platform-http:} source); other sources pass through.
+ * A request is answered at once, and not read, when it cannot be taken: 503 with {@code Retry-After} while the
+ * writers are saturated (the hand-off is full and the source already waits), so that a client backs off instead
+ * of holding a connection; 400 with the reason when its body cannot be read in the pipeline's format (empty, or
+ * JSON sent to a CSV pipeline, which would otherwise be taken for a header). Otherwise the request goes on and is
+ * answered once its records are written ({@link AwaitWrittenStep}).
+ */
+public class HttpAdmission implements Processor {
+
+    /** Seconds a client is asked to wait before it tries again. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private final WriterPool writers;
+    private final SourceFormat format;
+
+    public HttpAdmission(WriterPool writers, SourceFormat format) {
+        this.writers = writers;
+        this.format = format;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        if (!(exchange.getFromEndpoint() instanceof PlatformHttpEndpoint)) {
+            return;
+        }
+        if (writers.waitingSubmitters() > 0) {
+            refuse(exchange, 503, "the pipeline's writers are saturated: retry later");
+            exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            return;
+        }
+        String problem = unreadable(exchange.getMessage().getBody(byte[].class));
+        if (problem != null) {
+            refuse(exchange, 400, problem);
+        }
+    }
+
+    /** Why the body cannot be read in the pipeline's format, judged by its first character; null when it may be. */
+    private String unreadable(byte[] body) {
+        int first = 0;
+        while (body != null && first < body.length && Character.isWhitespace(body[first])) {
+            first++;
+        }
+        if (body == null || first == body.length) {
+            return "the body is empty: send " + format.name().toLowerCase(Locale.ROOT) + " records";
+        }
+        boolean json = body[first] == '{' || body[first] == '[';
+        if (format == SourceFormat.CSV && json) {
+            return "the body looks like JSON, but this pipeline reads CSV with a header line (source.format)";
+        }
+        if (format == SourceFormat.JSONL && body[first] != '{') {
+            return "the body is not JSON lines, one object per line (source.format), it starts with: "
+                    + new String(body, first, Math.min(40, body.length - first), StandardCharsets.UTF_8);
+        }
+        return null;
+    }
+
+    private static void refuse(Exchange exchange, int status, String reason) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getMessage().setBody(reason + "\n");
+        exchange.setRouteStop(true);
+    }
+}
