@@ -20,16 +20,19 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
 import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.FreePort;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The jar reading from the RabbitMQ server on 127.0.0.1:5672 (guest/guest) with the durable buffer, killed
- * with SIGKILL at random points and restarted. A message is acknowledged only once its records are stored,
- * so the broker redelivers whatever was not stored, and the buffer writes whatever was stored but not written.
+ * The jar reading from the RabbitMQ server on 127.0.0.1:5672 (guest/guest), killed with SIGKILL at random points
+ * and restarted. A message is acknowledged only once its records are written (in memory) or stored (durable), so
+ * the broker redelivers whatever was not, and the durable buffer writes whatever was stored but not written.
  * RabbitMQ cannot be embedded: this runs in the {@code services} Maven profile, which .ci/run turns on.
  */
 @Tag("services")
@@ -43,9 +46,11 @@ class RabbitMqIT {
     Path dir;
 
     private final String queue = "batch-pipeline-it-" + System.nanoTime();
+    private Path lastLog;
 
-    @Test
-    void durableFromABusAfterRepeatedKillsHoldsEveryMessageAtLeastOnce() throws Exception {
+    @ParameterizedTest(name = "batch.durable={0}")
+    @ValueSource(booleans = {true, false})
+    void afterRepeatedKillsEveryMessageIsThereAtLeastOnceAndTheQueueIsEmpty(boolean durable) throws Exception {
         Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
         Databases.recreateOrdersTable("bus_orders", false);
         ConnectionFactory factory = new ConnectionFactory();
@@ -60,7 +65,7 @@ class RabbitMqIT {
 
             Random random = new Random(5);
             for (int kill = 1; kill <= 3; kill++) {
-                Process process = start("0");
+                Process process = start("0", durable);
                 long before = count("SELECT COUNT(*) FROM bus_orders");
                 long target = Math.min(RECORDS - 1, before + 5_000 + random.nextInt(20_000));
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
@@ -68,7 +73,7 @@ class RabbitMqIT {
                 process.destroyForcibly(); // SIGKILL
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
-            Process last = start("3");
+            Process last = start("3", durable);
             assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
             assertThat(last.exitValue()).isZero();
 
@@ -76,16 +81,45 @@ class RabbitMqIT {
             channel.queueDelete(queue);
         }
         long rows = count("SELECT COUNT(*) FROM bus_orders");
-        System.out.printf("RabbitMQ, durable insert mode after 3 kills: %d rows for %d records, %d duplicates%n", rows, RECORDS, rows - RECORDS);
+        System.out.printf("RabbitMQ, %s insert mode after 3 kills: %d rows for %d records, %d duplicates%n",
+                durable ? "durable" : "in-memory", rows, RECORDS, rows - RECORDS);
         assertThat(count("SELECT COUNT(DISTINCT id) FROM bus_orders")).isEqualTo(RECORDS);
         assertThat(rows).isGreaterThanOrEqualTo(RECORDS);
-        assertThat(count("SELECT COUNT(*) FROM batch_pipeline_buffer")).as("every stored batch written and released").isZero();
+        if (durable) {
+            assertThat(count("SELECT COUNT(*) FROM batch_pipeline_buffer")).as("every stored batch written and released").isZero();
+        }
     }
 
-    private Process start(String maxIdleSeconds) throws Exception {
+    /** One record per message: records of many messages share a batch, each message acknowledged once written. */
+    @Test
+    void oneRecordPerMessageFillsBatchesAndEveryMessageIsAcknowledgedOnceWritten() throws Exception {
+        Databases.recreateOrdersTable("bus_orders", true);
+        int messages = 20_000;
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+            channel.queueDeclare(queue, true, false, false, null);
+            for (long id = 1; id <= messages; id++) {
+                channel.basicPublish("", queue, MessageProperties.PERSISTENT_BASIC, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
+            }
+            Process process = start("3", false);
+            assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isZero();
+            assertThat(channel.queueDeclarePassive(queue).getMessageCount()).isZero();
+            channel.queueDelete(queue);
+        }
+        assertThat(count("SELECT COUNT(*) FROM bus_orders")).isEqualTo(messages);
+        String log = Files.readString(lastLog);
+        assertThat(log).contains("records read, " + messages + " rows written in");
+        System.out.println("RabbitMQ, one record per message: " + log.lines().filter(l -> l.contains("Summary: pipeline default-pipeline"))
+                .findFirst().orElse("no summary"));
+    }
+
+    private Process start(String maxIdleSeconds, boolean durable) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dcamel.main.duration-max-idle-seconds=" + maxIdleSeconds,
-                "-Dsource.uri=spring-rabbitmq:default?queues=" + queue + "&autoDeclare=false&rejectAndDontRequeue=false",
+                "-Dsource.uri=spring-rabbitmq:default?queues=" + queue + "&autoDeclare=false",
+                "-Dcamel.management.port=" + FreePort.find(),
                 "-Dsource.format=jsonl",
                 "-Dcamel.beans.rabbitConnectionFactory=#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory",
                 "-Dcamel.beans.rabbitConnectionFactory.host=127.0.0.1",
@@ -94,14 +128,14 @@ class RabbitMqIT {
                 "-Dsink.jdbc.username=postgres",
                 "-Dsink.jdbc.table=bus_orders",
                 "-Dsink.jdbc.init-script=",
-                "-Dbatch.durable=true",
+                "-Dbatch.durable=" + durable,
                 "-Dbatch.durable.recovery-interval=500",
                 "-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
                 "-Dexamples.dir=" + dir.resolve("examples"),
                 "-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
         Files.createDirectories(dir.resolve("logs"));
-        return new ProcessBuilder(command).directory(new File("."))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/run-" + System.nanoTime() + ".log").toFile()).start();
+        lastLog = dir.resolve("logs/run-" + System.nanoTime() + ".log");
+        return new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true).redirectOutput(lastLog.toFile()).start();
     }
 
     private static long count(String sql) throws Exception {

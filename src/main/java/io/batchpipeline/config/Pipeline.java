@@ -18,6 +18,7 @@ import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.observability.SinkHealth;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.source.FileProgress;
+import io.batchpipeline.source.RabbitMqAcknowledgement;
 import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceFormat;
 import io.batchpipeline.steps.AwaitWrittenStep;
@@ -140,6 +141,9 @@ public final class Pipeline implements CamelContextAware {
         RecordReader reader = new RecordReader(format, charset, settings.intValue(MAX_RECORD_BYTES), delimiter,
                 settings.intValue(CSV_MAX_LINES), batches, progress);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
+        // a bus message in flight until written: enough of them to fill every batch the hand-off holds
+        RabbitMqAcknowledgement.configure(context.getEndpoint(settings.text(SOURCE_URI)),
+                (long) settings.intValue(BATCH_SIZE) * (settings.intValue(WRITERS) + settings.intValue(QUEUE_CAPACITY) + 2));
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         PipelineObservers.watch(context, stats, sink, health, new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters,

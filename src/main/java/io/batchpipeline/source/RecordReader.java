@@ -47,6 +47,7 @@ public final class RecordReader {
 
     public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
         FileKeptOnStop.install(exchange);
+        RabbitMqAcknowledgement.install(exchange);
         InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
         LineReader reader = new LineReader(in, charset, maxRecordBytes);
         String source = sourceName(exchange);

@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Ordered;
 import org.apache.camel.component.file.GenericFileEndpoint;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -20,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * counts, so a client that got no answer sends again.
  *
  * <p>With a durable buffer every source completes at once: its records are stored in the buffer already,
- * which writes them after a crash. Without one, sources other than files complete at once too: a synchronous
- * caller (direct, or a bus consumer without async acknowledgement) would otherwise wait for its record's
- * batch to close, one record per batch.
+ * which writes them after a crash. Without one, a RabbitMQ message waits like a file (its consumer is made
+ * asynchronous, see {@code RabbitMqAcknowledgement}); other sources complete at once: a synchronous caller
+ * (direct, or a bus consumer without async acknowledgement) would otherwise wait for its record's batch to
+ * close, one record per batch.
  */
 public class AwaitWrittenStep extends AsyncProcessorSupport {
 
@@ -64,7 +66,8 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
         }
         boolean file = exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>;
         boolean http = exchange.getFromEndpoint() instanceof PlatformHttpEndpoint;
-        if (receipt == null || durable || !(file || http)) {
+        boolean acknowledged = exchange.getFromEndpoint() instanceof SpringRabbitMQEndpoint; // see RabbitMqAcknowledgement
+        if (receipt == null || durable || !(file || http || acknowledged)) {
             if (http && receipt != null) {
                 answer(exchange, "{\"records\":" + receipt.records() + ",\"stored\":" + receipt.records() + "}");
             }
