@@ -12,6 +12,7 @@ import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AcknowledgeMode;
 
 /**
  * One pipeline's last step for a file: completes its exchange, which moves the file to {@code .done}, only once all its
@@ -66,7 +67,8 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
         }
         boolean file = exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>;
         boolean http = exchange.getFromEndpoint() instanceof PlatformHttpEndpoint;
-        boolean acknowledged = exchange.getFromEndpoint() instanceof SpringRabbitMQEndpoint; // see RabbitMqAcknowledgement
+        boolean acknowledged = exchange.getFromEndpoint() instanceof SpringRabbitMQEndpoint rabbit && rabbit.isAsyncConsumer()
+                && rabbit.getAcknowledgeMode() == AcknowledgeMode.MANUAL; // set up by RabbitMqAcknowledgement
         if (receipt == null || durable || !(file || http || acknowledged)) {
             if (http && receipt != null) {
                 answer(exchange, "{\"records\":" + receipt.records() + ",\"stored\":" + receipt.records() + "}");

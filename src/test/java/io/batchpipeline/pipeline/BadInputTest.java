@@ -109,8 +109,7 @@ class BadInputTest {
                 .concat("\n").getBytes(StandardCharsets.ISO_8859_1);
         Map<String, String> settings = RunningPipeline.defaults(dir);
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
-            Files.createDirectories(dir.resolve("input"));
-            Files.write(dir.resolve("input/latin1.csv"), latin1);
+            SampleData.writeFile(dir.resolve("input"), "latin1.csv", latin1);
             await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 1 && pipeline.stats().recordsRejected() == 1);
         }
         assertThat(deadLetters()).singleElement().satisfies(n -> assertThat(n.get("reason").asText()).contains("not valid in UTF-8").contains("source.charset"));
@@ -118,7 +117,7 @@ class BadInputTest {
         settings.put("source.charset", "ISO-8859-1");
         settings.put("sink.jdbc.url", settings.get("sink.jdbc.url").replace("jdbc:h2:mem:", "jdbc:h2:mem:latin1-"));
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
-            Files.write(dir.resolve("input/latin1-again.csv"), latin1);
+            SampleData.writeFile(dir.resolve("input"), "latin1-again.csv", latin1);
             await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 2);
         }
         assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders WHERE customer = 'Z\u00fcrich'")).isEqualTo(1);

@@ -65,9 +65,14 @@ public final class SampleData {
 
     /** Drops text as a file into a watched folder, atomically. */
     public static Path writeFile(Path folder, String name, String content) throws IOException {
+        return writeFile(folder, name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Drops bytes as a file into a watched folder, atomically: the pipeline never sees it empty or half written. */
+    public static Path writeFile(Path folder, String name, byte[] content) throws IOException {
         Files.createDirectories(folder);
         Path temp = Files.createTempFile(folder.getParent(), name, ".tmp");
-        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        Files.write(temp, content);
         return Files.move(temp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 }
