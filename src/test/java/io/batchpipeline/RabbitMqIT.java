@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -65,7 +67,7 @@ class RabbitMqIT {
 
             Random random = new Random(5);
             for (int kill = 1; kill <= 3; kill++) {
-                Process process = start("0", durable);
+                Process process = start("0", durable, "jsonl");
                 long before = count("SELECT COUNT(*) FROM bus_orders");
                 long target = Math.min(RECORDS - 1, before + 5_000 + random.nextInt(20_000));
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
@@ -73,7 +75,7 @@ class RabbitMqIT {
                 process.destroyForcibly(); // SIGKILL
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
-            Process last = start("3", durable);
+            Process last = start("3", durable, "jsonl");
             assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
             assertThat(last.exitValue()).isZero();
 
@@ -102,7 +104,7 @@ class RabbitMqIT {
             for (long id = 1; id <= messages; id++) {
                 channel.basicPublish("", queue, MessageProperties.PERSISTENT_BASIC, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
             }
-            Process process = start("3", false);
+            Process process = start("3", false, "jsonl");
             assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
             assertThat(process.exitValue()).isZero();
             assertThat(channel.queueDeclarePassive(queue).getMessageCount()).isZero();
@@ -115,12 +117,37 @@ class RabbitMqIT {
                 .findFirst().orElse("no summary"));
     }
 
-    private Process start(String maxIdleSeconds, boolean durable) throws Exception {
+    @Test
+    void aMessageThatCannotBeReadIsOneDeadLetterNamingItsIdAndIsAcknowledged() throws Exception {
+        Databases.recreateOrdersTable("bus_orders", true);
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+            channel.queueDeclare(queue, true, false, false, null);
+            channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().messageId("json-1").build(),
+                    (SampleData.jsonLine(1) + "\n").getBytes(StandardCharsets.UTF_8));
+            channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().messageId("empty-2").build(), new byte[0]);
+            channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().messageId("csv-3").build(),
+                    (SampleData.HEADER + "\n" + SampleData.csvLine(3) + "\n").getBytes(StandardCharsets.UTF_8));
+
+            Process process = start("3", false, "csv");
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(channel.queueDeclarePassive(queue).getMessageCount()).as("every message acknowledged").isZero();
+            channel.queueDelete(queue);
+        }
+        assertThat(count("SELECT COUNT(*) FROM bus_orders")).isEqualTo(1);
+        List<JsonNode> rejected = SampleData.readJsonLines(dir.resolve("deadletter/rejected.jsonl"));
+        assertThat(rejected).extracting(n -> n.get("source").asText() + ": " + n.get("reason").asText()).containsExactlyInAnyOrder(
+                "spring-rabbitmq://default?autoDeclare=false&queues=" + queue + " message json-1: the body looks like JSON, but this pipeline reads CSV with a header line (source.format)",
+                "spring-rabbitmq://default?autoDeclare=false&queues=" + queue + " message empty-2: the body is empty: send csv records");
+    }
+
+    private Process start(String maxIdleSeconds, boolean durable, String format) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dcamel.main.duration-max-idle-seconds=" + maxIdleSeconds,
                 "-Dsource.uri=spring-rabbitmq:default?queues=" + queue + "&autoDeclare=false",
                 "-Dcamel.management.port=" + FreePort.find(),
-                "-Dsource.format=jsonl",
+                "-Dsource.format=" + format,
                 "-Dcamel.beans.rabbitConnectionFactory=#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory",
                 "-Dcamel.beans.rabbitConnectionFactory.host=127.0.0.1",
                 "-Dcamel.component.spring-rabbitmq.connection-factory=#bean:rabbitConnectionFactory",

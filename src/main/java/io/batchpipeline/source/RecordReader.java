@@ -1,5 +1,6 @@
 package io.batchpipeline.source;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.util.Iterator;
@@ -9,6 +10,9 @@ import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +52,23 @@ public final class RecordReader {
     public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
         FileKeptOnStop.install(exchange);
         RabbitMqAcknowledgement.install(exchange);
-        InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
-        LineReader reader = new LineReader(in, charset, maxRecordBytes);
         String source = sourceName(exchange);
         SourceReceipt receipt = new SourceReceipt();
         exchange.setProperty(SourceReceipt.PROPERTY, receipt);
+        InputStream in;
+        if (exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>) {
+            in = exchange.getMessage().getMandatoryBody(InputStream.class);
+        } else { // a message: in memory already; one that cannot be read at all is one dead letter, not misread records
+            byte[] body = exchange.getMessage().getBody(byte[].class);
+            String problem = MessageBody.unreadable(body, format);
+            if (problem != null) {
+                receipt.add(1);
+                String preview = body == null ? "" : new String(body, 0, Math.min(body.length, 1000), charset);
+                return List.of(List.of(new SourceRecord(source, 1, preview, new UnreadableRecord(problem), receipt))).iterator();
+            }
+            in = new ByteArrayInputStream(body);
+        }
+        LineReader reader = new LineReader(in, charset, maxRecordBytes);
         LineRecordIterator records = switch (format) {
             case CSV -> new CsvRecordIterator(source, reader, receipt, csvDelimiter, csvMaxLinesPerRecord);
             case JSONL -> new JsonLinesRecordIterator(source, reader, receipt, JsonRecordFormat.STANDARD);
@@ -65,8 +81,14 @@ public final class RecordReader {
         return new ChunkIterator(records, room, receipt);
     }
 
+    /** A file's name; for a message, its endpoint and its id (the broker's when it has one), as dead letters show. */
     private static String sourceName(Exchange exchange) {
         String file = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
-        return file != null ? file : exchange.getFromEndpoint() != null ? exchange.getFromEndpoint().getEndpointUri() : "message";
+        if (file != null) {
+            return file;
+        }
+        String id = exchange.getMessage().getHeader(SpringRabbitMQConstants.MESSAGE_ID, String.class);
+        String endpoint = exchange.getFromEndpoint() != null ? URISupport.sanitizeUri(exchange.getFromEndpoint().getEndpointUri()) : "message";
+        return endpoint + " message " + (id != null ? id : exchange.getMessage().getMessageId());
     }
 }

@@ -1,9 +1,7 @@
 package io.batchpipeline.steps;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-
 import io.batchpipeline.batching.WriterPool;
+import io.batchpipeline.source.MessageBody;
 import io.batchpipeline.source.SourceFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -40,30 +38,10 @@ public class HttpAdmission implements Processor {
             exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
             return;
         }
-        String problem = unreadable(exchange.getMessage().getBody(byte[].class));
+        String problem = MessageBody.unreadable(exchange.getMessage().getBody(byte[].class), format);
         if (problem != null) {
             refuse(exchange, 400, problem);
         }
-    }
-
-    /** Why the body cannot be read in the pipeline's format, judged by its first character; null when it may be. */
-    private String unreadable(byte[] body) {
-        int first = 0;
-        while (body != null && first < body.length && Character.isWhitespace(body[first])) {
-            first++;
-        }
-        if (body == null || first == body.length) {
-            return "the body is empty: send " + format.name().toLowerCase(Locale.ROOT) + " records";
-        }
-        boolean json = body[first] == '{' || body[first] == '[';
-        if (format == SourceFormat.CSV && json) {
-            return "the body looks like JSON, but this pipeline reads CSV with a header line (source.format)";
-        }
-        if (format == SourceFormat.JSONL && body[first] != '{') {
-            return "the body is not JSON lines, one object per line (source.format), it starts with: "
-                    + new String(body, first, Math.min(40, body.length - first), StandardCharsets.UTF_8);
-        }
-        return null;
     }
 
     private static void refuse(Exchange exchange, int status, String reason) {

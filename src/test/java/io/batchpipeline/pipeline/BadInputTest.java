@@ -161,6 +161,25 @@ class BadInputTest {
     }
 
     @Test
+    void aMessageThatCannotBeReadAtAllIsOneDeadLetterNamingTheMessage() throws Exception {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("source.uri", "direct:orders");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            pipeline.producer().sendBody("direct:orders", "");
+            pipeline.producer().sendBody("direct:orders", SampleData.jsonLine(1) + "\n" + SampleData.jsonLine(2) + "\n");
+            pipeline.producer().sendBody("direct:orders", SampleData.HEADER + "\n" + SampleData.csvLine(3) + "\n");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.stats().rowsWritten() == 1 && pipeline.stats().recordsRejected() == 2);
+        }
+        List<JsonNode> rejected = deadLetters();
+        assertThat(rejected).extracting(n -> n.get("reason").asText())
+                .containsExactly("the body is empty: send csv records",
+                        "the body looks like JSON, but this pipeline reads CSV with a header line (source.format)");
+        assertThat(rejected).allSatisfy(n -> assertThat(n.get("source").asText()).startsWith("direct://orders message "));
+        assertThat(rejected.get(1).get("record").asText()).startsWith(SampleData.jsonLine(1));
+    }
+
+    @Test
     void malformedJsonLinesAreDeadLetteredAndTheRestLands() throws Exception {
         Map<String, String> settings = RunningPipeline.defaults(dir);
         settings.put("source.format", "jsonl");
