@@ -17,12 +17,12 @@ public final class SinkHealth {
     private volatile long downSince;
     private volatile long lastSuccess;
     private final LongAdder failuresWhileDown = new LongAdder();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final Map<Thread, Long> attempts = new ConcurrentHashMap<>();
 
     /** How long the target was down, and how many attempts failed meanwhile. */
     public record Outage(long millis, long failures) {
     }
-    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
-    private final Map<Thread, Long> attempts = new ConcurrentHashMap<>();
 
     /** An attempt starts on this thread. */
     public void attemptStarted() {
