@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 import io.batchpipeline.observability.PipelineStats.RejectReason;
 import io.batchpipeline.record.FlushReason;
@@ -84,12 +86,12 @@ public final class PipelineMetrics {
     }
 
     private static <T> void counter(MeterRegistry registry, String name, String description, Tags tags, T source,
-            java.util.function.ToDoubleFunction<T> count) {
+            ToDoubleFunction<T> count) {
         FunctionCounter.builder(name, source, count).description(description).tags(tags).register(registry);
     }
 
     private static void gauge(MeterRegistry registry, String name, String description, Tags tags,
-            java.util.function.Supplier<Number> value) {
+            Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tags(tags).register(registry);
     }
 

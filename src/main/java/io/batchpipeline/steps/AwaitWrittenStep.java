@@ -99,8 +99,6 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
     }
 
     private static void answer(Exchange exchange, String json) {
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(json + "\n");
+        HttpAnswer.set(exchange, 200, "application/json", json);
     }
 }

@@ -38,16 +38,16 @@ public class HttpAdmission implements Processor {
             exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
             return;
         }
-        String problem = MessageBody.unreadable(exchange.getMessage().getBody(byte[].class), format);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        exchange.getMessage().setBody(body); // converted once: the reader takes the bytes as they are
+        String problem = MessageBody.unreadable(body, format);
         if (problem != null) {
             refuse(exchange, 400, problem);
         }
     }
 
     private static void refuse(Exchange exchange, int status, String reason) {
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
-        exchange.getMessage().setBody(reason + "\n");
+        HttpAnswer.set(exchange, status, "text/plain; charset=utf-8", reason);
         exchange.setRouteStop(true);
     }
 }
