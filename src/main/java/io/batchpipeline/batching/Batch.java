@@ -26,16 +26,20 @@ public final class Batch {
         this.deadline = deadline;
     }
 
-    /** A batch read back from the durable buffer after a restart: closed, and due now. */
-    public static Batch recovered(String id, List<SourceRecord> records) {
+    /** A batch read back from the durable buffer, where it was stored in {@code chunks} parts: closed, and due now. */
+    public static Batch recovered(String id, List<SourceRecord> records, int chunks) {
         Batch batch = new Batch(id, records.size(), System.currentTimeMillis());
         batch.addAll(records);
+        batch.chunks = chunks;
         batch.recovered = true;
         batch.close();
         return batch;
     }
 
     void addAll(List<SourceRecord> chunk) {
+        if (chunk.isEmpty()) {
+            return; // not stored either: positions of stored chunks stay 0, 1, 2, ...
+        }
         records.addAll(chunk);
         for (SourceRecord record : chunk) {
             characters += record.raw().length();
@@ -60,7 +64,7 @@ public final class Batch {
         return characters;
     }
 
-    /** How many chunks the batch has taken; the next chunk's position. */
+    /** How many chunks of records the batch has taken (or was stored in); the next chunk's position. */
     public int chunks() {
         return chunks;
     }

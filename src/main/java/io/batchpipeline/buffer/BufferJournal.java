@@ -30,14 +30,16 @@ final class BufferJournal implements BatchJournal {
     private static final Logger LOG = LoggerFactory.getLogger(BufferJournal.class);
 
     private final String name;
+    private final String owner;
     private final DataSource dataSource;
     private final RetryPolicy retry;
     private final Set<String> openBatches = ConcurrentHashMap.newKeySet();
     /** Batches deleted by the transaction that wrote them, so Camel's confirmation needs no second DELETE. */
     private final Set<String> released = ConcurrentHashMap.newKeySet();
 
-    BufferJournal(String name, DataSource dataSource, RetryPolicy retry) {
+    BufferJournal(String name, String owner, DataSource dataSource, RetryPolicy retry) {
         this.name = name;
+        this.owner = owner;
         this.dataSource = dataSource;
         this.retry = retry;
     }
@@ -63,7 +65,7 @@ final class BufferJournal implements BatchJournal {
                         if (attempts.incrementAndGet() > 1 && BufferTable.holds(connection, name, batch.id(), position)) {
                             return null; // the failed attempt committed after all: its acknowledgement was lost
                         }
-                        BufferTable.insert(connection, name, batch.id(), position, stored, chunk.size());
+                        BufferTable.insert(connection, name, owner, batch.id(), position, stored, chunk.size());
                         if (sourceKey != null) {
                             BufferTable.storeThrough(connection, name, sourceKey, first.source(), lastLine);
                         }
@@ -87,7 +89,11 @@ final class BufferJournal implements BatchJournal {
         openBatches.remove(batch.id());
     }
 
-    /** Deletes the batch from the buffer inside the sink's transaction; false if it is gone already (written). */
+    /**
+     * Deletes the batch from the buffer inside the sink's transaction. False, so that the write rolls back, unless
+     * every chunk of the batch is still there and this instance's: otherwise an earlier attempt wrote it, or
+     * another instance took it over after this one's lease lapsed and writes it.
+     */
     @Override
     public SameTransaction release(Batch batch) {
         return new SameTransaction() {
@@ -98,7 +104,7 @@ final class BufferJournal implements BatchJournal {
 
             @Override
             public boolean run(Connection connection) throws SQLException {
-                return BufferTable.delete(connection, name, batch.id()) > 0;
+                return BufferTable.delete(connection, name, owner, batch.id()) == batch.chunks();
             }
 
             @Override

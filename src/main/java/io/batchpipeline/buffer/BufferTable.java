@@ -18,6 +18,10 @@ import io.batchpipeline.observability.BufferDepth;
  * chunk's position in the batch: appending a chunk is one INSERT, releasing a batch one DELETE on the key's
  * prefix. Nothing is ever rewritten, unlike Camel's JdbcAggregationRepository, which rewrites the whole group
  * on every add. {@code batch_pipeline_sources} holds, per file being read, the last line stored.
+ *
+ * <p>Each chunk names the instance that owns it; {@code batch_pipeline_owners} holds each running instance's lease,
+ * in the database's clock. An instance reads back and deletes only its own chunks, and takes over those whose
+ * owner's lease has lapsed.
  */
 final class BufferTable {
 
@@ -42,10 +46,70 @@ final class BufferTable {
                     + "PRIMARY KEY (pipeline, batch_id, chunk))");
             // added after the first release, for the depth metric; a table made before gets it here (NULL: not counted)
             statement.execute("ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS record_count INTEGER");
+            // added for several instances; a chunk stored before (NULL) belongs to no one and is taken over
+            statement.execute("ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS owner VARCHAR(100)");
+            statement.execute("CREATE TABLE IF NOT EXISTS " + OWNERS + " (pipeline VARCHAR(200) NOT NULL, "
+                    + "owner VARCHAR(100) NOT NULL, lease_until BIGINT NOT NULL, PRIMARY KEY (pipeline, owner))");
             statement.execute("CREATE TABLE IF NOT EXISTS " + SOURCES + " ("
                     + "pipeline VARCHAR(200) NOT NULL, source_key CHAR(64) NOT NULL, source " + text + " NOT NULL, "
                     + "stored_through BIGINT NOT NULL, PRIMARY KEY (pipeline, source_key))");
         }
+    }
+
+    /** The running instances' leases: ms since the epoch, in the database's clock. */
+    static final String OWNERS = "batch_pipeline_owners";
+
+    /** Starts or renews the owner's lease; false when it had lapsed and was taken away (it is granted anew). */
+    static boolean lease(Connection connection, String pipeline, String owner, long leaseMillis) throws SQLException {
+        String until = SqlDialect.of(connection).epochMillis() + " + ?";
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + OWNERS + " SET lease_until = " + until
+                + " WHERE pipeline = ? AND owner = ?")) {
+            update.setLong(1, leaseMillis);
+            update.setString(2, pipeline);
+            update.setString(3, owner);
+            if (update.executeUpdate() > 0) {
+                return true;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + OWNERS + " (pipeline, owner, lease_until)"
+                + " VALUES (?, ?, " + until + ")")) {
+            insert.setString(1, pipeline);
+            insert.setString(2, owner);
+            insert.setLong(3, leaseMillis);
+            insert.executeUpdate();
+        }
+        return false;
+    }
+
+    /** Ends the owner's lease: what it still holds may be taken over at once. */
+    static void endLease(Connection connection, String pipeline, String owner) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + OWNERS + " WHERE pipeline = ? AND owner = ?")) {
+            delete.setString(1, pipeline);
+            delete.setString(2, owner);
+            delete.executeUpdate();
+        }
+    }
+
+    /**
+     * Makes the owner of every chunk whose owner holds no live lease, in one UPDATE, so that two instances never
+     * both take a chunk (the second finds it owned by the first); then forgets the lapsed leases. Returns how
+     * many chunks changed hands.
+     */
+    static int takeOver(Connection connection, String pipeline, String owner) throws SQLException {
+        String now = SqlDialect.of(connection).epochMillis();
+        int taken;
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + NAME + " SET owner = ? WHERE pipeline = ?"
+                + " AND (owner IS NULL OR owner NOT IN (SELECT o.owner FROM " + OWNERS + " o WHERE o.pipeline = ? AND o.lease_until >= " + now + "))")) {
+            update.setString(1, owner);
+            update.setString(2, pipeline);
+            update.setString(3, pipeline);
+            taken = update.executeUpdate();
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + OWNERS + " WHERE pipeline = ? AND lease_until < " + now)) {
+            delete.setString(1, pipeline);
+            delete.executeUpdate();
+        }
+        return taken;
     }
 
     /** How far each file being read is stored: the last line of its last stored chunk. */
@@ -91,10 +155,10 @@ final class BufferTable {
         }
     }
 
-    static void insert(Connection connection, String pipeline, String batchId, int chunk, StoredChunk stored, int recordCount)
-            throws SQLException {
+    static void insert(Connection connection, String pipeline, String owner, String batchId, int chunk, StoredChunk stored,
+            int recordCount) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + NAME
-                + " (pipeline, batch_id, chunk, source, record_format, records, record_count) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " (pipeline, batch_id, chunk, source, record_format, records, record_count, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, pipeline);
             insert.setString(2, batchId);
             insert.setInt(3, chunk);
@@ -102,6 +166,7 @@ final class BufferTable {
             insert.setString(5, stored.format());
             insert.setBytes(6, stored.records());
             insert.setInt(7, recordCount);
+            insert.setString(8, owner);
             insert.executeUpdate();
         }
     }
@@ -133,11 +198,12 @@ final class BufferTable {
         }
     }
 
-    /** The batches the pipeline has in the buffer, oldest first. */
-    static Set<String> batchIds(Connection connection, String pipeline) throws SQLException {
+    /** The batches the owner has in the buffer, oldest first. */
+    static Set<String> batchIds(Connection connection, String pipeline, String owner) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT batch_id, MIN(buffered_at) FROM " + NAME
-                + " WHERE pipeline = ? GROUP BY batch_id ORDER BY 2, 1")) {
+                + " WHERE pipeline = ? AND owner = ? GROUP BY batch_id ORDER BY 2, 1")) {
             select.setString(1, pipeline);
+            select.setString(2, owner);
             Set<String> ids = new LinkedHashSet<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -148,11 +214,12 @@ final class BufferTable {
         }
     }
 
-    static List<StoredChunk> chunks(Connection connection, String pipeline, String batchId) throws SQLException {
+    static List<StoredChunk> chunks(Connection connection, String pipeline, String owner, String batchId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT source, record_format, records FROM " + NAME
-                + " WHERE pipeline = ? AND batch_id = ? ORDER BY chunk")) {
+                + " WHERE pipeline = ? AND owner = ? AND batch_id = ? ORDER BY chunk")) {
             select.setString(1, pipeline);
-            select.setString(2, batchId);
+            select.setString(2, owner);
+            select.setString(3, batchId);
             List<StoredChunk> chunks = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -163,11 +230,12 @@ final class BufferTable {
         }
     }
 
-    /** Deletes the batch's chunks; returns how many there were. */
-    static int delete(Connection connection, String pipeline, String batchId) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + NAME + " WHERE pipeline = ? AND batch_id = ?")) {
+    /** Deletes the owner's chunks of the batch; returns how many there were. */
+    static int delete(Connection connection, String pipeline, String owner, String batchId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + NAME + " WHERE pipeline = ? AND owner = ? AND batch_id = ?")) {
             delete.setString(1, pipeline);
-            delete.setString(2, batchId);
+            delete.setString(2, owner);
+            delete.setString(3, batchId);
             return delete.executeUpdate();
         }
     }

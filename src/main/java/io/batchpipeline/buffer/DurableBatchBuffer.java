@@ -28,6 +28,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.RecoverableAggregationRepository;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +45,18 @@ import org.slf4j.LoggerFactory;
  * for batches that are in the buffer but neither filling nor being written in this run (after a crash, all
  * of them; at runtime, those whose write failed), {@link #recover}s each and hands it to the writers again.
  * Batches still filling are kept in memory as well, for the aggregator.
+ *
+ * <p>Several instances may share the tables: each stores its chunks under its own name and holds an
+ * {@link OwnerLease} while it runs (Camel's aggregator starts and stops this repository). It recovers only its own
+ * batches, and takes over another's once that one's lease has lapsed.
  */
-public class DurableBatchBuffer implements RecoverableAggregationRepository, BufferDepth {
+public class DurableBatchBuffer extends ServiceSupport implements RecoverableAggregationRepository, BufferDepth {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableBatchBuffer.class);
 
     private final String name;
     private final DataSource dataSource;
+    private final OwnerLease lease;
     private final BufferJournal journal;
     private final BufferedFileProgress progress;
     private final Map<String, Exchange> filling = new ConcurrentHashMap<>();
@@ -69,24 +75,40 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Buf
      * @param dataSource       the database the tables live in; best the sink's own, for exactly-once writes
      * @param retry            how long appending waits out a database outage before the source fails
      * @param recoveryInterval ms between looks for batches to write again
+     * @param instance         this instance's name among those sharing the tables
+     * @param leaseMillis      how long the batches stay this instance's after it last renewed its lease
      */
-    public DurableBatchBuffer(String name, DataSource dataSource, RetryPolicy retry, long recoveryInterval) {
+    public DurableBatchBuffer(String name, DataSource dataSource, RetryPolicy retry, long recoveryInterval, String instance,
+            long leaseMillis) {
         this.name = name;
         this.dataSource = dataSource;
-        this.journal = new BufferJournal(name, dataSource, retry);
+        this.lease = new OwnerLease(name, instance, dataSource, leaseMillis);
+        this.journal = new BufferJournal(name, lease.owner(), dataSource, retry);
         this.progress = new BufferedFileProgress(name, dataSource);
         this.recoveryInterval = recoveryInterval;
     }
 
-    /** Creates the tables when missing and says what an earlier run left behind. */
-    public void init() throws SQLException {
-        Set<String> left = Transactions.inTransaction(dataSource, connection -> {
+    /** Creates the tables when missing. */
+    public void createTables() throws SQLException {
+        Transactions.inTransaction(dataSource, connection -> {
             BufferTable.create(connection);
-            return BufferTable.batchIds(connection, name);
+            return null;
         });
+    }
+
+    /** Takes the lease; what this instance stored in an earlier run is its own again, and is written again. */
+    @Override
+    protected void doStart() throws Exception {
+        lease.start();
+        Set<String> left = Transactions.inTransaction(dataSource, connection -> BufferTable.batchIds(connection, name, lease.owner()));
         if (!left.isEmpty()) {
             LOG.info("Durable buffer {}: {} batches left by an earlier run are written again", name, left.size());
         }
+    }
+
+    @Override
+    protected void doStop() {
+        lease.stop();
     }
 
     /** Where the aggregation strategy stores each chunk, and which releases a batch as it is written. */
@@ -156,7 +178,7 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Buf
             return true; // gone with the transaction that wrote it
         }
         try {
-            Transactions.inTransaction(dataSource, connection -> BufferTable.delete(connection, name, exchangeId));
+            Transactions.inTransaction(dataSource, connection -> BufferTable.delete(connection, name, lease.owner(), exchangeId));
             return true;
         } catch (SQLException e) {
             LOG.warn("Durable buffer {}: cannot release written batch {} yet: {}", name, exchangeId, Errors.describe(e));
@@ -166,10 +188,19 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Buf
 
     // --- recovery
 
+    /** Takes over the chunks of instances whose lease lapsed, then lists this instance's batches that are not filling. */
     @Override
     public Set<String> scan(CamelContext camelContext) {
         try {
-            Set<String> ids = Transactions.inTransaction(dataSource, connection -> BufferTable.batchIds(connection, name));
+            int[] taken = new int[1];
+            Set<String> ids = Transactions.inTransaction(dataSource, connection -> {
+                taken[0] = BufferTable.takeOver(connection, name, lease.owner());
+                return BufferTable.batchIds(connection, name, lease.owner());
+            });
+            if (taken[0] > 0) {
+                LOG.info("Durable buffer {}: {} stored chunks left by an earlier run, or by an instance whose lease lapsed, "
+                        + "are written again", name, taken[0]);
+            }
             ids.removeAll(journal.openBatches()); // read after the query: a batch closed since is in Camel's in-progress set
             return ids;
         } catch (SQLException e) {
@@ -182,7 +213,7 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Buf
     public Exchange recover(CamelContext camelContext, String exchangeId) {
         List<BufferTable.StoredChunk> chunks;
         try {
-            chunks = Transactions.inTransaction(dataSource, connection -> BufferTable.chunks(connection, name, exchangeId));
+            chunks = Transactions.inTransaction(dataSource, connection -> BufferTable.chunks(connection, name, lease.owner(), exchangeId));
         } catch (SQLException e) {
             LOG.warn("Durable buffer {}: cannot read batch {}: {}", name, exchangeId, Errors.describe(e));
             return null;
@@ -201,7 +232,7 @@ public class DurableBatchBuffer implements RecoverableAggregationRepository, Buf
         exchange.setProperty(ExchangePropertyKey.AGGREGATED_CORRELATION_KEY, name);
         // one of the values Camel's completion statistics know; the batch itself says it was recovered
         exchange.setProperty(ExchangePropertyKey.AGGREGATED_COMPLETED_BY, "force");
-        exchange.getMessage().setBody(Batch.recovered(exchangeId, records));
+        exchange.getMessage().setBody(Batch.recovered(exchangeId, records, chunks.size()));
         LOG.info("Durable buffer {}: writing batch {} again ({} records from {})", name, exchangeId, records.size(),
                 chunks.get(0).source());
         return exchange;

@@ -9,6 +9,9 @@ import io.batchpipeline.batching.BatchJournal;
 import io.batchpipeline.batching.TimeoutMode;
 import io.batchpipeline.batching.WriterPool;
 import io.batchpipeline.buffer.DurableBatchBuffer;
+import io.batchpipeline.common.Errors;
+import io.batchpipeline.coordination.FileClaims;
+import io.batchpipeline.coordination.InstanceName;
 import io.batchpipeline.deadletter.DeadLetters;
 import io.batchpipeline.delivery.RetryPolicy;
 import io.batchpipeline.observability.BufferDepth;
@@ -36,12 +39,15 @@ import static io.batchpipeline.config.Setting.CSV_DELIMITER;
 import static io.batchpipeline.config.Setting.CSV_MAX_LINES;
 import static io.batchpipeline.config.Setting.DEAD_LETTER_URI;
 import static io.batchpipeline.config.Setting.DURABLE;
+import static io.batchpipeline.config.Setting.INSTANCE_LEASE;
+import static io.batchpipeline.config.Setting.INSTANCE_NAME;
 import static io.batchpipeline.config.Setting.MAX_RECORD_BYTES;
 import static io.batchpipeline.config.Setting.QUEUE_CAPACITY;
 import static io.batchpipeline.config.Setting.RECOVERY_INTERVAL;
 import static io.batchpipeline.config.Setting.RETRY_INITIAL_DELAY;
 import static io.batchpipeline.config.Setting.RETRY_MAX_ATTEMPTS;
 import static io.batchpipeline.config.Setting.RETRY_MAX_DELAY;
+import static io.batchpipeline.config.Setting.SHARED_FOLDER;
 import static io.batchpipeline.config.Setting.SOURCE_CHARSET;
 import static io.batchpipeline.config.Setting.SOURCE_URI;
 import static io.batchpipeline.config.Setting.SOURCE_FORMAT;
@@ -131,7 +137,11 @@ public final class Pipeline implements CamelContextAware {
                 settings.longValue(RETRY_MAX_DELAY), health);
         SinkFactory sinks = new SinkFactory(context, settings);
         BatchSink<?> sink = sinks.sink();
-        DurableBatchBuffer durable = settings.bool(DURABLE) ? durableBuffer(name, settings, sinks, retry) : null;
+        String instance = InstanceName.of(settings.text(INSTANCE_NAME));
+        DurableBatchBuffer durable = settings.bool(DURABLE) ? durableBuffer(name, instance, settings, sinks, retry) : null;
+        if (settings.bool(SHARED_FOLDER)) {
+            shareFolder(name, instance, settings, sinks);
+        }
         BatchJournal journal = durable != null ? durable.journal() : BatchJournal.NONE;
         FileProgress progress = durable != null ? durable.progress() : FileProgress.NONE;
 
@@ -178,14 +188,30 @@ public final class Pipeline implements CamelContextAware {
         return delimiter;
     }
 
-    private static DurableBatchBuffer durableBuffer(String name, Settings settings, SinkFactory sinks, RetryPolicy retry) {
-        DurableBatchBuffer buffer = new DurableBatchBuffer(name, sinks.bufferDatabase(), retry, settings.longValue(RECOVERY_INTERVAL));
+    private static DurableBatchBuffer durableBuffer(String name, String instance, Settings settings, SinkFactory sinks, RetryPolicy retry) {
+        DurableBatchBuffer buffer = new DurableBatchBuffer(name, sinks.bufferDatabase(), retry, settings.longValue(RECOVERY_INTERVAL),
+                instance, settings.longValue(INSTANCE_LEASE));
         try {
-            buffer.init();
+            buffer.createTables();
         } catch (SQLException e) {
             throw settings.invalid(DURABLE, "cannot create the buffer's tables: " + e.getMessage(), e);
         }
         return buffer;
+    }
+
+    /** Files of the source folder are claimed in the database before they are read, so that each instance reads its own. */
+    private void shareFolder(String name, String instance, Settings settings, SinkFactory sinks) {
+        FileClaims claims = new FileClaims(name, instance, sinks.coordinationDatabase(SHARED_FOLDER), settings.longValue(INSTANCE_LEASE));
+        try {
+            claims.createTable();
+            claims.claimFilesOf(context.getEndpoint(settings.text(SOURCE_URI)));
+            context.addService(claims); // stopped with the context, after the routes: then its claims are given back
+            claims.start();
+        } catch (SQLException | IllegalArgumentException e) {
+            throw settings.invalid(SHARED_FOLDER, e.getMessage(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the file claims of pipeline " + name + ": " + Errors.describe(e), e);
+        }
     }
 
     @Override

@@ -34,10 +34,12 @@ public enum Setting {
     CSV_DELIMITER(Section.SOURCE, "source.csv.delimiter", "csvDelimiter", Type.CHARACTER, ",", "CSV field delimiter"),
     CSV_MAX_LINES(Section.SOURCE, "source.csv.max-lines-per-record", "csvMaxLinesPerRecord", Type.POSITIVE_INT, "1000",
             "longest CSV record in lines (a stray quote)"),
+    SHARED_FOLDER(Section.SOURCE, "source.shared-folder", "sharedFolder", Type.BOOLEAN, "false",
+            "several instances read the folder; each file is claimed in the database"),
 
     BATCH_SIZE(Section.BATCHING, "batch.size", "batchSize", Type.POSITIVE_INT, "1000", "a batch closes at this many records ..."),
     BATCH_MAX_BYTES(Section.BATCHING, "batch.max-bytes", "batchMaxBytes", Type.POSITIVE_INT, "16777216",
-            "... or at this much record text (characters; bytes for ASCII), which bounds memory ..."),
+            "... or at this much record text (characters), bounding memory ..."),
     BATCH_TIMEOUT(Section.BATCHING, "batch.timeout", "batchTimeout", Type.POSITIVE_LONG, "1000",
             "... or this many ms after it opened"),
     TIMEOUT_MODE(Section.BATCHING, "batch.timeout-mode", "timeoutMode", List.of("max-age", "inactivity"), "max-age",
@@ -57,11 +59,16 @@ public enum Setting {
     RECOVERY_INTERVAL(Section.DURABLE, "batch.durable.recovery-interval", "recoveryInterval", Type.POSITIVE_LONG, "5000",
             "ms between looks for stored batches to retry"),
 
+    INSTANCE_NAME(Section.INSTANCES, "instance.name", "instanceName", Type.OPTIONAL, "",
+            "this instance's name, unique; empty: host:working directory"),
+    INSTANCE_LEASE(Section.INSTANCES, "instance.lease", "instanceLease", Type.POSITIVE_LONG, "30000",
+            "ms after its last renewal that others may take over its batches and files"),
+
     SINK_TYPE(Section.SINK, "sink.type", "sinkType", List.of("jdbc", "file", "bean"), "jdbc",
             "where batches go; bean: your own BatchSink"),
     SINK_BEAN(Section.SINK, "sink.bean", "sinkBean", Type.OPTIONAL, "", "the BatchSink bean's name"),
     RETRY_MAX_ATTEMPTS(Section.SINK, "sink.retry.max-attempts", "retryMaxAttempts", Type.POSITIVE_INT, "20",
-            "failures logged one by one before the sink is reported down; it is retried until back"),
+            "failures logged before the sink is reported down; retried until back"),
     RETRY_INITIAL_DELAY(Section.SINK, "sink.retry.initial-delay", "retryInitialDelay", Type.POSITIVE_LONG, "100",
             "ms before the first retry; doubles"),
     RETRY_MAX_DELAY(Section.SINK, "sink.retry.max-delay", "retryMaxDelay", Type.POSITIVE_LONG, "10000",
@@ -74,6 +81,8 @@ public enum Setting {
     MODE(Section.JDBC, "sink.jdbc.mode", "mode", List.of("insert", "upsert"), "insert", "upsert replaces rows by key"),
     KEY_COLUMNS(Section.JDBC, "sink.jdbc.key-columns", "keyColumns", Type.OPTIONAL, "id",
             "upsert key: a primary key or unique index"),
+    VERSION_COLUMN(Section.JDBC, "sink.jdbc.version-column", "versionColumn", Type.OPTIONAL, "",
+            "upsert: only a greater value here replaces a row; empty: the last wins"),
     COLUMNS(Section.JDBC, "sink.jdbc.columns", "columns", Type.OPTIONAL, "",
             "columns to write; empty: those the records carry"),
     POOL_SIZE(Section.JDBC, "sink.jdbc.pool-size", "poolSize", Type.POSITIVE_INT, "5",
@@ -107,7 +116,7 @@ public enum Setting {
 
     /** How the settings are grouped in application.properties and the README. */
     public enum Section {
-        CAMEL("Camel Main"), SOURCE("Source"), BATCHING("Batching"), DURABLE("Durable buffer"), SINK("Sink"), JDBC("JDBC sink"),
+        CAMEL("Camel Main"), SOURCE("Source"), BATCHING("Batching"), DURABLE("Durable buffer"), INSTANCES("Several instances"), SINK("Sink"), JDBC("JDBC sink"),
         FILE("File sink"), TRANSFORM("Transform"), DEAD_LETTERS("Dead letters"), OBSERVABILITY("Observability"),
         EXAMPLES("Examples");
 

@@ -36,6 +36,7 @@ import static io.batchpipeline.config.Setting.POOL_SIZE;
 import static io.batchpipeline.config.Setting.SINK_BEAN;
 import static io.batchpipeline.config.Setting.SINK_TYPE;
 import static io.batchpipeline.config.Setting.TABLE;
+import static io.batchpipeline.config.Setting.VERSION_COLUMN;
 import static io.batchpipeline.config.Setting.WRITERS;
 
 /**
@@ -45,12 +46,13 @@ import static io.batchpipeline.config.Setting.WRITERS;
 final class SinkFactory {
 
     private static final Map<String, Setting> JDBC_PROPERTIES = Map.of("url", JDBC_URL, "table", TABLE, "mode", MODE,
-            "keyColumns", KEY_COLUMNS, "columns", COLUMNS, "fieldMap", FIELD_MAP);
+            "keyColumns", KEY_COLUMNS, "versionColumn", VERSION_COLUMN, "columns", COLUMNS, "fieldMap", FIELD_MAP);
     private static final Map<String, Setting> FILE_PROPERTIES = Map.of("directory", FILE_DIRECTORY, "format", FILE_FORMAT,
             "fieldMap", FIELD_MAP);
 
     private final CamelContext context;
     private final Settings settings;
+    private DataSource bufferDatabase;
     private JdbcBatchSink jdbcSink;
 
     SinkFactory(CamelContext context, Settings settings) {
@@ -96,6 +98,7 @@ final class SinkFactory {
         sink.setTable(settings.text(TABLE));
         sink.setMode(settings.text(MODE));
         sink.setKeyColumns(settings.text(KEY_COLUMNS));
+        sink.setVersionColumn(settings.text(VERSION_COLUMN));
         sink.setColumns(settings.text(COLUMNS));
         sink.setFieldMap(settings.text(FIELD_MAP));
         sink.setCopy(settings.bool(COPY));
@@ -111,6 +114,25 @@ final class SinkFactory {
      * batch leaves the buffer in the transaction that writes it.
      */
     DataSource bufferDatabase() {
+        if (bufferDatabase == null) {
+            bufferDatabase = openBufferDatabase();
+        }
+        return bufferDatabase;
+    }
+
+    /** Where instances coordinate (file claims): the buffer's database when it has its own, else the JDBC sink's. */
+    DataSource coordinationDatabase(Setting needingIt) {
+        if (!settings.text(DURABLE_JDBC_URL).isEmpty()) {
+            return bufferDatabase();
+        }
+        if (jdbcSink == null) {
+            throw settings.invalid(needingIt, "needs a database to coordinate instances in: a JDBC sink, or "
+                    + settings.nameOf(DURABLE_JDBC_URL), null);
+        }
+        return jdbcSink.dataSource();
+    }
+
+    private DataSource openBufferDatabase() {
         String url = settings.text(DURABLE_JDBC_URL);
         int writers = settings.intValue(WRITERS);
         if (url.isEmpty() && jdbcSink != null) {

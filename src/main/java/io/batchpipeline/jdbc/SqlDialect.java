@@ -2,6 +2,7 @@ package io.batchpipeline.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -17,8 +18,19 @@ public enum SqlDialect {
 
     H2("jdbc:h2:", "VARCHAR", "VARBINARY") {
         @Override
-        public String upsert(String table, List<Column> columns, List<Column> keys) {
-            return "MERGE INTO " + table + " (" + names(columns) + ") KEY (" + names(keys) + ") VALUES (" + params(columns) + ")";
+        public String upsert(String table, List<Column> columns, List<Column> keys, Column version) {
+            if (version == null) {
+                return "MERGE INTO " + table + " (" + names(columns) + ") KEY (" + names(keys) + ") VALUES (" + params(columns) + ")";
+            }
+            // the standard MERGE, whose WHEN MATCHED takes a condition
+            String incoming = "incoming_row";
+            return "MERGE INTO " + table + " AS " + TARGET + " USING (VALUES (" + params(columns) + ")) AS " + incoming
+                    + " (" + names(columns) + ") ON " + keys.stream().map(k -> TARGET + "." + k.quoted() + " = " + incoming + "." + k.quoted())
+                            .collect(Collectors.joining(" AND "))
+                    + " WHEN MATCHED AND " + newer(incoming + "." + version.quoted(), TARGET + "." + version.quoted()) + " THEN UPDATE SET "
+                    + updated(columns, keys).stream().map(c -> c.quoted() + " = " + incoming + "." + c.quoted()).collect(Collectors.joining(", "))
+                    + " WHEN NOT MATCHED THEN INSERT (" + names(columns) + ") VALUES ("
+                    + columns.stream().map(c -> incoming + "." + c.quoted()).collect(Collectors.joining(", ")) + ")";
         }
 
         /**
@@ -48,9 +60,9 @@ public enum SqlDialect {
     },
     POSTGRESQL("jdbc:postgresql:", "TEXT", "BYTEA") {
         @Override
-        public String upsert(String table, List<Column> columns, List<Column> keys) {
+        public String upsert(String table, List<Column> columns, List<Column> keys, Column version) {
             return "INSERT INTO " + table + " AS " + TARGET + " (" + names(columns) + ") VALUES (" + params(columns) + ")"
-                    + onConflict(columns, keys);
+                    + onConflict(columns, keys, version);
         }
 
         @Override
@@ -71,11 +83,24 @@ public enum SqlDialect {
     },
     MARIADB("jdbc:mariadb:", "LONGTEXT", "LONGBLOB") {
         @Override
-        public String upsert(String table, List<Column> columns, List<Column> keys) {
-            List<Column> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
+        public String upsert(String table, List<Column> columns, List<Column> keys, Column version) {
+            List<Column> updated = new ArrayList<>(updated(columns, keys));
             List<Column> assigned = updated.isEmpty() ? keys : updated; // a no-op assignment keeps the existing row
-            return insert(table, columns) + " ON DUPLICATE KEY UPDATE "
-                    + assigned.stream().map(c -> c.quoted() + " = VALUES(" + c.quoted() + ")").collect(Collectors.joining(", "));
+            if (version == null) {
+                return insert(table, columns) + " ON DUPLICATE KEY UPDATE "
+                        + assigned.stream().map(c -> c.quoted() + " = VALUES(" + c.quoted() + ")").collect(Collectors.joining(", "));
+            }
+            // assignments see the columns assigned before them: the version goes last, so each test reads the stored one
+            updated.remove(version);
+            updated.add(version);
+            String newer = newer("VALUES(" + version.quoted() + ")", version.quoted());
+            return insert(table, columns) + " ON DUPLICATE KEY UPDATE " + updated.stream()
+                    .map(c -> c.quoted() + " = IF(" + newer + ", VALUES(" + c.quoted() + "), " + c.quoted() + ")").collect(Collectors.joining(", "));
+        }
+
+        @Override
+        public String epochMillis() {
+            return "CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000 AS SIGNED)";
         }
 
         @Override
@@ -102,7 +127,11 @@ public enum SqlDialect {
         return "INSERT INTO " + table + " (" + names(columns) + ") VALUES (" + params(columns) + ")";
     }
 
-    public abstract String upsert(String table, List<Column> columns, List<Column> keys);
+    /**
+     * Inserts a row, or replaces the row with its key. With a {@code version} column (else null), only a row
+     * whose version is greater than the stored one's replaces it; a stored NULL is older than any version.
+     */
+    public abstract String upsert(String table, List<Column> columns, List<Column> keys, Column version);
 
     /** A column type for text of any length. */
     public String textType() {
@@ -112,6 +141,14 @@ public enum SqlDialect {
     /** A column type for bytes of any length. */
     public String binaryType() {
         return binaryType;
+    }
+
+    /**
+     * The database's clock in ms since the epoch, as an SQL expression: leases that instances on several machines
+     * compare are measured on this one clock, so the machines' clocks need not agree.
+     */
+    public String epochMillis() {
+        return "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
     }
 
     /** Text columns cannot hold the NUL character: a record carrying one is refused, not its batch. */
@@ -138,15 +175,25 @@ public enum SqlDialect {
      * equal already, in which case the row is left alone (no new row version, no index write). Needs the
      * target table aliased as {@link #TARGET}.
      */
-    public static String onConflict(List<Column> columns, List<Column> keys) {
-        List<Column> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
+    public static String onConflict(List<Column> columns, List<Column> keys, Column version) {
+        List<Column> updated = updated(columns, keys);
         if (updated.isEmpty()) {
             return " ON CONFLICT (" + names(keys) + ") DO NOTHING";
         }
         return " ON CONFLICT (" + names(keys) + ") DO UPDATE SET "
                 + updated.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).collect(Collectors.joining(", "))
                 + " WHERE (" + updated.stream().map(c -> TARGET + "." + c.quoted()).collect(Collectors.joining(", ")) + ")"
-                + " IS DISTINCT FROM (" + updated.stream().map(c -> "EXCLUDED." + c.quoted()).collect(Collectors.joining(", ")) + ")";
+                + " IS DISTINCT FROM (" + updated.stream().map(c -> "EXCLUDED." + c.quoted()).collect(Collectors.joining(", ")) + ")"
+                + (version == null ? "" : " AND " + newer("EXCLUDED." + version.quoted(), TARGET + "." + version.quoted()));
+    }
+
+    /** The incoming row's version is greater than the stored row's, or the stored one has none. */
+    private static String newer(String incoming, String stored) {
+        return "(" + stored + " IS NULL OR " + incoming + " > " + stored + ")";
+    }
+
+    private static List<Column> updated(List<Column> columns, List<Column> keys) {
+        return columns.stream().filter(c -> !keys.contains(c)).toList();
     }
 
     /** The database a connection leads to. */

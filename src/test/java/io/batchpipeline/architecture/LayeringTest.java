@@ -27,6 +27,7 @@ class LayeringTest {
             Map.entry("record", 0), Map.entry("common", 0),
             Map.entry("jdbc", 1), Map.entry("sink", 1), Map.entry("source", 1), Map.entry("observability", 1), Map.entry("deadletter", 1),
             Map.entry("sink.jdbc", 2), Map.entry("sink.file", 2), Map.entry("batching", 2), Map.entry("delivery", 2),
+            Map.entry("coordination", 2),
             Map.entry("buffer", 3),
             Map.entry("steps", 4),
             Map.entry("config", 5),

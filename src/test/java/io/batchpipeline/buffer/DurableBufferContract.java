@@ -49,6 +49,7 @@ abstract class DurableBufferContract {
     private DurableBatchBuffer buffer;
     private BatchAggregationStrategy strategy;
     private RecordReader reader;
+    private final List<DurableBatchBuffer> others = new ArrayList<>();
 
     DurableBufferContract(String url, String user, String password) {
         this.url = url;
@@ -61,15 +62,31 @@ abstract class DurableBufferContract {
         dataSource = DataSources.create(url, user, password, 4);
         Databases.dropDurableBuffer(url, user, password);
         Databases.execute(url, user, password, "DROP TABLE IF EXISTS buffered_orders", "CREATE TABLE buffered_orders (id BIGINT, customer VARCHAR(100))");
-        buffer = new DurableBatchBuffer("orders-pipeline", dataSource, new RetryPolicy(3, 10, 100), 5000);
-        buffer.init();
-        strategy = new BatchAggregationStrategy(3, 1 << 24, 1000, TimeoutMode.MAX_AGE, buffer.journal(), new PipelineRegistry().of("orders-pipeline"));
+        buffer = instance("instance-a");
+        strategy = strategy(buffer);
         reader = new RecordReader(SourceFormat.CSV, StandardCharsets.UTF_8, 1 << 20, ',', 1000, strategy, buffer.progress());
     }
 
     @AfterEach
     void stop() {
+        buffer.stop();
+        others.forEach(DurableBatchBuffer::stop);
         dataSource.close();
+    }
+
+    /** An instance of the pipeline sharing the buffer's tables, started as the aggregator starts it. */
+    private DurableBatchBuffer instance(String name) throws Exception {
+        return instance(name, 600);
+    }
+
+    private DurableBatchBuffer instance(String name, long leaseMillis) throws Exception {
+        DurableBatchBuffer instance = new DurableBatchBuffer("orders-pipeline", dataSource, new RetryPolicy(3, 10, 100), 5000, name, leaseMillis);
+        instance.createTables();
+        instance.start();
+        if (buffer != null) {
+            others.add(instance);
+        }
+        return instance;
     }
 
     @Test
@@ -108,19 +125,11 @@ abstract class DurableBufferContract {
 
     @Test
     void aWrittenBatchLeavesTheBufferInItsOwnTransactionSoItIsNeverWrittenTwice() throws Exception {
-        JdbcBatchSink sink = new JdbcBatchSink();
-        sink.setDataSource(dataSource);
-        sink.setTable("buffered_orders");
-        sink.init();
+        JdbcBatchSink sink = sink();
         RecordFormat csv = RecordFormats.ofSpec("csv,id,customer");
         List<SourceRecord> records = LongStream.rangeClosed(1, 10).mapToObj(id -> record(csv, id + 1, id + ",c" + id)).toList();
-        Exchange batchExchange = strategy.aggregate(null, chunk(records));
-        strategy.onCompletion(batchExchange);
-        Batch batch = batchExchange.getMessage().getBody(Batch.class);
-        List<Row<Object[]>> rows = new ArrayList<>();
-        for (SourceRecord record : records) {
-            rows.add(sink.convert(record, record.parse()));
-        }
+        Batch batch = closedBatch(records);
+        List<Row<Object[]>> rows = rows(sink, records);
 
         sink.write(rows, buffer.journal().release(batch));
         assertThat(buffer.scan(context)).as("released with the write").isEmpty();
@@ -165,6 +174,72 @@ abstract class DurableBufferContract {
         assertThat(lines).as("the records after line 3").containsExactly(4L, 5L, 6L);
         buffer.progress().sourceDone(file);
         assertThat(buffer.progress().storedThrough(file)).as("forgotten once the file is done").isZero();
+    }
+
+    @Test
+    void anotherInstanceLeavesABatchAloneWhileItsOwnerHoldsItsLeaseAndTakesItOnceTheOwnerStops() throws Exception {
+        DurableBatchBuffer other = instance("instance-b");
+        Batch batch = closedBatch(List.of(record(RecordFormats.ofSpec("csv,id,customer"), 2, "1,ann")));
+
+        assertThat(other.scan(context)).as("the owner's lease is live").isEmpty();
+        assertThat(buffer.scan(context)).containsExactly(batch.id());
+
+        buffer.stop(); // ends the lease: what is left may be taken at once
+        assertThat(other.scan(context)).containsExactly(batch.id());
+        assertThat(other.recover(context, batch.id()).getMessage().getBody(Batch.class).records())
+                .extracting(SourceRecord::raw).containsExactly("1,ann");
+        assertThat(instance("instance-c").scan(context)).as("taken by one survivor only").isEmpty();
+    }
+
+    @Test
+    void anInstanceStalledPastItsLeaseLosesItsBatchToAnotherYetTheBatchIsWrittenOnce() throws Exception {
+        // renewed every 20 s: it cannot renew within this test, as a stalled process would not
+        DurableBatchBuffer stalled = instance("instance-s", 60_000);
+        JdbcBatchSink sink = sink();
+        RecordFormat csv = RecordFormats.ofSpec("csv,id,customer");
+        List<SourceRecord> records = LongStream.rangeClosed(1, 10).mapToObj(id -> record(csv, id + 1, id + "," + id)).toList();
+        Batch batch = closedBatch(strategy(stalled), records);
+        Databases.execute(url, user, password, "UPDATE batch_pipeline_owners SET lease_until = 0 WHERE owner = 'instance-s'");
+
+        assertThat(buffer.scan(context)).containsExactly(batch.id());
+        Batch taken = buffer.recover(context, batch.id()).getMessage().getBody(Batch.class);
+        sink.write(rows(sink, records), stalled.journal().release(batch)); // the stalled owner wakes up and writes: rolled back
+        assertThat(Databases.count(url, user, password, "SELECT COUNT(*) FROM buffered_orders")).isZero();
+        sink.write(rows(sink, taken.records()), buffer.journal().release(taken));
+
+        assertThat(Databases.count(url, user, password, "SELECT COUNT(*) FROM buffered_orders")).isEqualTo(10);
+        assertThat(buffer.scan(context)).isEmpty();
+        assertThat(stalled.scan(context)).isEmpty();
+    }
+
+    private Batch closedBatch(List<SourceRecord> records) {
+        return closedBatch(strategy, records);
+    }
+
+    private Batch closedBatch(BatchAggregationStrategy batches, List<SourceRecord> records) {
+        Exchange batchExchange = batches.aggregate(null, chunk(records));
+        batches.onCompletion(batchExchange);
+        return batchExchange.getMessage().getBody(Batch.class);
+    }
+
+    private static BatchAggregationStrategy strategy(DurableBatchBuffer instance) {
+        return new BatchAggregationStrategy(3, 1 << 24, 1000, TimeoutMode.MAX_AGE, instance.journal(), new PipelineRegistry().of("orders-pipeline"));
+    }
+
+    private JdbcBatchSink sink() throws Exception {
+        JdbcBatchSink sink = new JdbcBatchSink();
+        sink.setDataSource(dataSource);
+        sink.setTable("buffered_orders");
+        sink.init();
+        return sink;
+    }
+
+    private static List<Row<Object[]>> rows(JdbcBatchSink sink, List<SourceRecord> records) throws Exception {
+        List<Row<Object[]>> rows = new ArrayList<>();
+        for (SourceRecord record : records) {
+            rows.add(sink.convert(record, record.parse()));
+        }
+        return rows;
     }
 
     private static SourceRecord record(RecordFormat format, long line, String raw) {

@@ -31,7 +31,8 @@ public final class Databases {
 
     /** Drops the durable buffer's tables, so that no batch stored by an earlier test is recovered into this one. */
     public static void dropDurableBuffer(String url, String user, String password) throws SQLException {
-        execute(url, user, password, "DROP TABLE IF EXISTS batch_pipeline_buffer", "DROP TABLE IF EXISTS batch_pipeline_sources");
+        execute(url, user, password, "DROP TABLE IF EXISTS batch_pipeline_buffer", "DROP TABLE IF EXISTS batch_pipeline_sources",
+                "DROP TABLE IF EXISTS batch_pipeline_owners");
     }
 
     /**

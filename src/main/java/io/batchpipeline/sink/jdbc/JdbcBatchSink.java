@@ -39,6 +39,7 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
     private String table;
     private boolean upsert;
     private String keyColumns = "";
+    private String versionColumn = "";
     private String columns = "";
     private String fieldMap = "";
     private boolean copy = true;
@@ -66,10 +67,12 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
             }
         }
         List<Column> keys = upsert ? upsertKeys(schema, targetColumns) : List.of();
-        rows = new TableRows(schema, targetColumns, explicitColumns, keys, fields);
-        writer = schema.dialect().hasCopy() && copy ? new PostgresCopyWriter(schema, keys) : new StatementBatchWriter(schema, keys);
+        Column version = versionColumn(schema, targetColumns, keys);
+        rows = new TableRows(schema, targetColumns, explicitColumns, keys, version, fields);
+        writer = schema.dialect().hasCopy() && copy ? new PostgresCopyWriter(schema, keys, version) : new StatementBatchWriter(schema, keys, version);
         description = "table " + schema.displayName();
-        LOG.info("JDBC sink ready: {} ({} mode by {}, columns {})", schema.displayName(), upsert ? "upsert" : "insert",
+        LOG.info("JDBC sink ready: {} ({} mode{} by {}, columns {})", schema.displayName(), upsert ? "upsert" : "insert",
+                version == null ? "" : ", newest " + version.name() + " wins",
                 writer instanceof PostgresCopyWriter ? "COPY" : "executeBatch", targetColumns.stream().map(Column::name).toList());
     }
 
@@ -87,6 +90,22 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
         return keys;
     }
 
+    /** The column whose greater value wins an upsert, or null. */
+    private Column versionColumn(TableSchema schema, List<Column> targetColumns, List<Column> keys) {
+        if (versionColumn == null || versionColumn.isBlank()) {
+            return null;
+        }
+        if (!upsert) {
+            throw new InvalidPropertyException("versionColumn", "is set, but only upsert mode compares versions: set mode to upsert or clear it");
+        }
+        List<Column> named = schema.columns(versionColumn, "versionColumn");
+        Column version = named.get(0);
+        if (named.size() != 1 || keys.contains(version) || !targetColumns.contains(version)) {
+            throw new InvalidPropertyException("versionColumn", "must name one written column that is not a key column, not '" + versionColumn + "'");
+        }
+        return version;
+    }
+
     @Override
     public Row<Object[]> convert(SourceRecord record, ParsedRecord fields) throws RejectedRecordException {
         return rows.convert(record, fields);
@@ -102,7 +121,7 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
         if (batch.isEmpty()) {
             return;
         }
-        List<Row<Object[]>> distinct = rows.lastPerKey(batch);
+        List<Row<Object[]>> distinct = rows.newestPerKey(batch);
         int[] indexes = rows.carriedColumns(distinct);
         List<Column> written = rows.columnsAt(indexes);
         boolean together = alongside != null && alongside.dataSource() == dataSource;
@@ -157,6 +176,11 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
 
     public void setKeyColumns(String keyColumns) {
         this.keyColumns = keyColumns;
+    }
+
+    /** Upsert: a row replaces the stored one only when this column's value is greater; empty: always. */
+    public void setVersionColumn(String versionColumn) {
+        this.versionColumn = versionColumn;
     }
 
     public void setColumns(String columns) {

@@ -21,10 +21,12 @@ final class PostgresCopyWriter implements BatchWriter {
 
     private final TableSchema schema;
     private final List<Column> keys;
+    private final Column version;
 
-    PostgresCopyWriter(TableSchema schema, List<Column> keys) {
+    PostgresCopyWriter(TableSchema schema, List<Column> keys, Column version) {
         this.schema = schema;
         this.keys = keys;
+        this.version = version;
     }
 
     @Override
@@ -42,7 +44,7 @@ final class PostgresCopyWriter implements BatchWriter {
                     + " FROM " + schema.qualifiedName() + " WITH NO DATA");
             copy(connection, "COPY " + stage + " (" + names + ") FROM STDIN", data);
             statement.executeUpdate("INSERT INTO " + schema.qualifiedName() + " AS " + SqlDialect.TARGET + " (" + names + ") SELECT "
-                    + names + " FROM " + stage + SqlDialect.onConflict(columns, keys));
+                    + names + " FROM " + stage + SqlDialect.onConflict(columns, keys, version));
         }
     }
 

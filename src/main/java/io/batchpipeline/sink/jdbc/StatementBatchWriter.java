@@ -19,18 +19,20 @@ final class StatementBatchWriter implements BatchWriter {
 
     private final TableSchema schema;
     private final List<Column> keys;
+    private final Column version;
     private final Map<List<Column>, String> sql = new ConcurrentHashMap<>();
 
-    StatementBatchWriter(TableSchema schema, List<Column> keys) {
+    StatementBatchWriter(TableSchema schema, List<Column> keys, Column version) {
         this.schema = schema;
         this.keys = keys;
+        this.version = version;
     }
 
     @Override
     public void write(Connection connection, List<Column> columns, int[] indexes, List<Row<Object[]>> rows) throws SQLException {
         String statementSql = sql.computeIfAbsent(columns, cols -> keys.isEmpty()
                 ? schema.dialect().insert(schema.qualifiedName(), cols)
-                : schema.dialect().upsert(schema.qualifiedName(), cols, keys));
+                : schema.dialect().upsert(schema.qualifiedName(), cols, keys, version));
         try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
             for (Row<Object[]> row : rows) {
                 Object[] values = row.data();

@@ -33,6 +33,7 @@ final class TableRows {
     private final List<Column> targetColumns;
     private final boolean explicitColumns;
     private final int[] keyIndexes;
+    private final int versionIndex;
     private final FieldMap fields;
     private final boolean rejectNul;
     private final Map<String, Integer> fieldIndexes = new ConcurrentHashMap<>();
@@ -42,11 +43,12 @@ final class TableRows {
     /**
      * @param explicitColumns the target columns were configured: a record lacking one writes NULL there, not the default
      */
-    TableRows(TableSchema schema, List<Column> targetColumns, boolean explicitColumns, List<Column> keys, FieldMap fields) {
+    TableRows(TableSchema schema, List<Column> targetColumns, boolean explicitColumns, List<Column> keys, Column version, FieldMap fields) {
         this.schema = schema;
         this.targetColumns = targetColumns;
         this.explicitColumns = explicitColumns;
         this.keyIndexes = keys.stream().mapToInt(targetColumns::indexOf).toArray();
+        this.versionIndex = version == null ? -1 : targetColumns.indexOf(version);
         this.fields = fields;
         this.rejectNul = schema.dialect().rejectsNul();
     }
@@ -117,10 +119,17 @@ final class TableRows {
         return index;
     }
 
-    /** Where each column some row carries sits in a row (a column no row carries is left to its default), in table order. */
+    /**
+     * Where each column some row carries sits in a row (a column no row carries is left to its default), in table
+     * order. The version column is always written, since the upsert compares it.
+     */
     int[] carriedColumns(List<Row<Object[]>> rows) {
         boolean[] carried = new boolean[targetColumns.size()];
         int count = 0;
+        if (versionIndex >= 0) {
+            carried[versionIndex] = true;
+            count++;
+        }
         for (Row<Object[]> row : rows) {
             Object[] values = row.data();
             for (int i = 0; i < values.length; i++) {
@@ -148,9 +157,10 @@ final class TableRows {
 
     /**
      * An upsert batch may carry the same key twice; PostgreSQL refuses to touch a row twice in one statement.
-     * Keeping the last occurrence gives the same table as applying the records one by one.
+     * Keeping the last occurrence gives the same table as applying the records one by one; with a version column,
+     * the occurrence with the greatest version (the first of equals), as the upsert itself decides between batches.
      */
-    List<Row<Object[]>> lastPerKey(List<Row<Object[]>> rows) {
+    List<Row<Object[]>> newestPerKey(List<Row<Object[]>> rows) {
         if (keyIndexes.length == 0) {
             return rows;
         }
@@ -160,8 +170,21 @@ final class TableRows {
             for (int i = 0; i < key.length; i++) {
                 key[i] = row.data()[keyIndexes[i]];
             }
-            byKey.put(Arrays.asList(key), row);
+            byKey.merge(Arrays.asList(key), row, (kept, next) -> newer(next, kept) ? next : kept);
         }
         return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"}) // values of one column share a type
+    private boolean newer(Row<Object[]> next, Row<Object[]> kept) {
+        if (versionIndex < 0) {
+            return true;
+        }
+        Object version = next.data()[versionIndex];
+        Object keptVersion = kept.data()[versionIndex];
+        if (version == null || version == ABSENT) {
+            return false;
+        }
+        return keptVersion == null || keptVersion == ABSENT || ((Comparable) version).compareTo(keptVersion) > 0;
     }
 }

@@ -184,6 +184,32 @@ abstract class JdbcSinkContract {
     }
 
     @Test
+    void withAVersionColumnAnUpsertNeverReplacesARowByAnOlderOne() throws Exception {
+        JdbcBatchSink sink = sink("upsert", "big_n");
+        // batches applied in another order than their records arrived, as parallel writers and retries may apply them
+        sink.write(batch(sink, versioned(1, 3, "third"), versioned(2, 1, "first")));
+        sink.write(batch(sink, versioned(1, 2, "second"), versioned(2, 2, "second"),
+                versioned(3, 5, "five"), versioned(3, 7, "seven"), versioned(3, 6, "six"), versioned(3, 7, "seven again")));
+        sink.write(batch(sink, versioned(1, 1, "first")));
+        execute("INSERT INTO types_check (id, name) VALUES (4, 'stored without a version')");
+        sink.write(batch(sink, versioned(4, 1, "first")));
+
+        assertThat(name(1)).isEqualTo("third");
+        assertThat(name(2)).isEqualTo("second");
+        assertThat(name(3)).as("the greatest version of a batch, the first of equals").isEqualTo("seven");
+        assertThat(name(4)).as("any version is newer than none").isEqualTo("first");
+        assertThat(count("SELECT big_n FROM types_check WHERE id = 1")).isEqualTo(3);
+    }
+
+    @Test
+    void aVersionColumnNeedsUpsertModeAndANonKeyColumn() {
+        assertThatThrownBy(() -> sink("insert", "big_n")).isInstanceOf(InvalidPropertyException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("versionColumn").contains("upsert"));
+        assertThatThrownBy(() -> sink("upsert", "id")).isInstanceOf(InvalidPropertyException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("versionColumn").contains("not a key"));
+    }
+
+    @Test
     void aBatchIsOneTransaction() throws Exception {
         JdbcBatchSink sink = sink("insert");
         List<Row<Object[]>> withDuplicateKey = batch(sink, named(1, "a"), named(2, "b"), named(1, "again"));
@@ -238,11 +264,16 @@ abstract class JdbcSinkContract {
     }
 
     JdbcBatchSink sink(String mode) {
+        return sink(mode, "");
+    }
+
+    JdbcBatchSink sink(String mode, String versionColumn) {
         JdbcBatchSink sink = new JdbcBatchSink();
         sink.setDataSource(dataSource);
         sink.setTable("types_check");
         sink.setMode(mode);
         sink.setKeyColumns("id");
+        sink.setVersionColumn(versionColumn);
         sink.init();
         return sink;
     }
@@ -277,6 +308,14 @@ abstract class JdbcSinkContract {
         fields.put("id", Long.toString(id));
         fields.put("name", name);
         return SourceRecord.of("test", id, id + "," + name, fields);
+    }
+
+    static SourceRecord versioned(long id, long version, String name) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("id", Long.toString(id));
+        fields.put("big_n", Long.toString(version));
+        fields.put("name", name);
+        return SourceRecord.of("test", id, id + "," + version + "," + name, fields);
     }
 
     String name(long id) throws SQLException {
