@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +89,17 @@ public final class Benchmark {
             measure("(d) this pipeline, upsert over existing rows", "pipeline's own counters", () -> pipeline("upsert", "jdbc", false));
             measure("(e) this pipeline, file sink (CSV files)", "pipeline's own counters", () -> pipeline("insert", "file", true));
         }
+        InstancesLoad shared = new InstancesLoad(db, out, data, (work, uri, settings) -> jarCommand("insert", "jdbc", uri, work, settings));
+        for (int run = 1; run <= options.runs && !options.instances().isEmpty(); run++) {
+            System.out.printf("Instances, run %d of %d%n", run, options.runs);
+            for (int n : options.instances()) {
+                record("(f) " + n + " instance" + (n > 1 ? "s" : "") + " on one folder, insert", "clock_timestamp() column", shared.folder(n));
+                if (!options.rabbitmq().isEmpty()) {
+                    record("(g) " + n + " instance" + (n > 1 ? "s" : "") + " on one RabbitMQ queue, insert", "clock_timestamp() column",
+                            shared.queue(n, options.rabbitmq()));
+                }
+            }
+        }
         long[] lateness = options.only().isEmpty() ? lateness() : null;
         String report = report(lateness);
         System.out.println(report);
@@ -153,11 +165,24 @@ public final class Benchmark {
         Path input = Files.createDirectories(work.resolve("input"));
         Files.createLink(input.resolve(file.getFileName()), file.toAbsolutePath());
         Path gcLog = work.resolve("gc.log");
-        List<String> command = new ArrayList<>(List.of(java, "-Xlog:gc:file=" + gcLog));
+        List<String> command = jarCommand(mode, sinkType, "file:" + input + "?move=.done&moveFailed=.error", work, jvmOptions);
+        ProcessProbe.Result result = ProcessProbe.run(command, Map.of(), gcLog, work.resolve("pipeline.log"), 3600);
+        if (result.exitCode() != 0 || !result.output().contains("Summary: pipeline default-pipeline: " + rows + " records read, " + rows + " rows written")) {
+            throw new IllegalStateException("the pipeline did not write every record (exit " + result.exitCode() + "):\n" + tail(result.output()));
+        }
+        if (!sinkType.equals("file")) {
+            deleteRecursively(work);
+        }
+        return result;
+    }
+
+    /** The jar as the README runs it, into bench_orders, with its GC log in {@code work}; it exits after 2 idle seconds. */
+    List<String> jarCommand(String mode, String sinkType, String sourceUri, Path work, List<String> jvmOptions) {
+        List<String> command = new ArrayList<>(List.of(java, "-Xlog:gc:file=" + work.resolve("gc.log")));
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-Dcamel.main.duration-max-idle-seconds=2",
-                "-Dsource.uri=file:" + input + "?move=.done&moveFailed=.error",
+                "-Dsource.uri=" + sourceUri,
                 "-Dsink.type=" + sinkType,
                 "-Dsink.jdbc.url=" + db.url,
                 "-Dsink.jdbc.username=" + db.user,
@@ -170,14 +195,7 @@ public final class Benchmark {
                 "-Ddeadletter.uri=file:" + work.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
                 "-Dexamples.dir=" + work.resolve("examples"),
                 "-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
-        ProcessProbe.Result result = ProcessProbe.run(command, Map.of(), gcLog, work.resolve("pipeline.log"), 3600);
-        if (result.exitCode() != 0 || !result.output().contains("Summary: pipeline default-pipeline: " + rows + " records read, " + rows + " rows written")) {
-            throw new IllegalStateException("the pipeline did not write every record (exit " + result.exitCode() + "):\n" + tail(result.output()));
-        }
-        if (!sinkType.equals("file")) {
-            deleteRecursively(work);
-        }
-        return result;
+        return command;
     }
 
     private Sample fromTable(ProcessProbe.Result result, long rows) throws Exception {
@@ -334,7 +352,7 @@ public final class Benchmark {
 
     /** Command-line options; see bench/run. */
     record Options(long rows, int runs, String jdbcUrl, String user, String password, long heapRows, boolean skipStock, int latenessSeconds,
-                   List<String> only) {
+                   List<String> only, List<Integer> instances, String rabbitmq) {
         static Options parse(String[] args) {
             Map<String, String> o = new LinkedHashMap<>();
             for (String arg : args) {
@@ -345,7 +363,9 @@ public final class Benchmark {
                     o.getOrDefault("jdbc-url", ""), o.getOrDefault("user", "postgres"), o.getOrDefault("password", ""),
                     Long.parseLong(o.getOrDefault("heap-rows", "0")), Boolean.parseBoolean(o.getOrDefault("skip-stock", "false")),
                     Integer.parseInt(o.getOrDefault("lateness-seconds", "60")),
-                    o.containsKey("only") ? List.of(o.get("only").split(",")) : List.of());
+                    o.containsKey("only") ? List.of(o.get("only").split(",")) : List.of(),
+                    o.containsKey("instances") ? Arrays.stream(o.get("instances").split(",")).map(Integer::valueOf).toList() : List.of(),
+                    o.getOrDefault("rabbitmq", ""));
         }
     }
 }

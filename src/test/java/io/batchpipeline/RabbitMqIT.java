@@ -25,6 +25,7 @@ import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.FreePort;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +45,19 @@ class RabbitMqIT {
     private static final int RECORDS_PER_MESSAGE = 100;
     private static final long RECORDS = (long) MESSAGES * RECORDS_PER_MESSAGE;
 
+    /** 128 + 15: the JVM ran its shutdown (Camel's graceful stop) on SIGTERM, then exited. */
+    private static final int SIGTERM_EXIT = 143;
+
     @TempDir
     Path dir;
+
+    /** Every process a test started, killed after it whatever the outcome, so that none outlives a failed test. */
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killWhatIsLeft() {
+        started.forEach(Process::destroyForcibly);
+    }
 
     private final String queue = "batch-pipeline-it-" + System.nanoTime();
     private Path lastLog;
@@ -58,12 +70,7 @@ class RabbitMqIT {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
-            channel.queueDeclare(queue, true, false, false, null);
-            for (long message = 0; message < MESSAGES; message++) {
-                long first = message * RECORDS_PER_MESSAGE + 1;
-                String body = LongStream.range(first, first + RECORDS_PER_MESSAGE).mapToObj(SampleData::jsonLine).collect(Collectors.joining("\n"));
-                channel.basicPublish("", queue, MessageProperties.PERSISTENT_BASIC, body.getBytes(StandardCharsets.UTF_8));
-            }
+            publishMessagesOfHundredRecords(channel);
 
             Random random = new Random(5);
             for (int kill = 1; kill <= 3; kill++) {
@@ -89,6 +96,55 @@ class RabbitMqIT {
         assertThat(rows).isGreaterThanOrEqualTo(RECORDS);
         if (durable) {
             assertThat(count("SELECT COUNT(*) FROM batch_pipeline_buffer")).as("every stored batch written and released").isZero();
+        }
+    }
+
+    /**
+     * Three instances on one queue with the durable buffer, one stopped with SIGTERM mid-load: no instance writes a
+     * batch that another is still filling, so every record is there exactly once. With a SIGKILL as well, every record
+     * is there; what the killed one had stored but not yet acknowledged is delivered again (at least once).
+     */
+    @ParameterizedTest(name = "one killed as well: {0}")
+    @ValueSource(booleans = {false, true})
+    void threeInstancesShareAQueueWithTheDurableBuffer(boolean kill) throws Exception {
+        Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
+        Databases.recreateOrdersTable("bus_orders", false);
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+            publishMessagesOfHundredRecords(channel);
+            List<String> shared = List.of("-Dinstance.lease=3000", "-Dbatch.size=500");
+            Process killed = start("0", true, "jsonl", instance("i1", shared));
+            Process stopped = start("0", true, "jsonl", instance("i2", shared));
+            Process survivor = start("0", true, "jsonl", instance("i3", shared));
+
+            awaitRows(RECORDS / 5);
+            if (kill) {
+                killed.destroyForcibly(); // SIGKILL: its stored batches wait for its lease to lapse, its unacknowledged messages return
+                assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            awaitRows(RECORDS / 2);
+            stopped.destroy(); // SIGTERM
+            assertThat(stopped.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(stopped.exitValue()).as("the JVM's exit code after SIGTERM").isEqualTo(SIGTERM_EXIT);
+            List<Process> running = new ArrayList<>(List.of(survivor, kill ? start("0", true, "jsonl", instance("i1", shared)) : killed));
+
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    count("SELECT COUNT(DISTINCT id) FROM bus_orders") == RECORDS && count("SELECT COUNT(*) FROM batch_pipeline_buffer") == 0);
+            for (Process process : running) {
+                process.destroy();
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).isEqualTo(SIGTERM_EXIT);
+            }
+            assertThat(channel.queueDeclarePassive(queue).getMessageCount()).as("every message acknowledged").isZero();
+            channel.queueDelete(queue);
+        }
+        long rows = count("SELECT COUNT(*) FROM bus_orders");
+        System.out.printf("RabbitMQ, three durable instances, one stopped%s: %d rows for %d records, %d duplicates%n",
+                kill ? " and one killed" : "", rows, RECORDS, rows - RECORDS);
+        assertThat(count("SELECT COUNT(DISTINCT id) FROM bus_orders")).isEqualTo(RECORDS);
+        if (!kill) {
+            assertThat(rows).as("exactly once").isEqualTo(RECORDS);
         }
     }
 
@@ -142,7 +198,31 @@ class RabbitMqIT {
                 "spring-rabbitmq://default?autoDeclare=false&queues=" + queue + " message empty-2: the body is empty: send csv records");
     }
 
+    private void publishMessagesOfHundredRecords(Channel channel) throws Exception {
+        channel.queueDeclare(queue, true, false, false, null);
+        for (long message = 0; message < MESSAGES; message++) {
+            long first = message * RECORDS_PER_MESSAGE + 1;
+            String body = LongStream.range(first, first + RECORDS_PER_MESSAGE).mapToObj(SampleData::jsonLine).collect(Collectors.joining("\n"));
+            channel.basicPublish("", queue, MessageProperties.PERSISTENT_BASIC, body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static List<String> instance(String name, List<String> options) {
+        List<String> all = new ArrayList<>(options);
+        all.add("-Dinstance.name=" + name);
+        return all;
+    }
+
+    private void awaitRows(long rows) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .until(() -> count("SELECT COUNT(*) FROM bus_orders") >= rows);
+    }
+
     private Process start(String maxIdleSeconds, boolean durable, String format) throws Exception {
+        return start(maxIdleSeconds, durable, format, List.of());
+    }
+
+    private Process start(String maxIdleSeconds, boolean durable, String format, List<String> options) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dcamel.main.duration-max-idle-seconds=" + maxIdleSeconds,
                 "-Dsource.uri=spring-rabbitmq:default?queues=" + queue + "&autoDeclare=false",
@@ -158,11 +238,14 @@ class RabbitMqIT {
                 "-Dbatch.durable=" + durable,
                 "-Dbatch.durable.recovery-interval=500",
                 "-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
-                "-Dexamples.dir=" + dir.resolve("examples"),
-                "-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
+                "-Dexamples.dir=" + dir.resolve("examples")));
+        command.addAll(options);
+        command.addAll(List.of("-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
         Files.createDirectories(dir.resolve("logs"));
         lastLog = dir.resolve("logs/run-" + System.nanoTime() + ".log");
-        return new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true).redirectOutput(lastLog.toFile()).start();
+        Process process = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true).redirectOutput(lastLog.toFile()).start();
+        started.add(process);
+        return process;
     }
 
     private static long count(String sql) throws Exception {

@@ -1,10 +1,6 @@
 package io.batchpipeline.buffer;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
+import io.batchpipeline.common.Digests;
 import org.apache.camel.Exchange;
 
 /**
@@ -24,10 +20,6 @@ final class FileKey {
         }
         String identity = file + "\n" + exchange.getMessage().getHeader(Exchange.FILE_LENGTH) + "\n"
                 + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // every JVM has SHA-256
-        }
+        return Digests.sha256Hex(identity);
     }
 }

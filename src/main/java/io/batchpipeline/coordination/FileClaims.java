@@ -1,17 +1,14 @@
 package io.batchpipeline.coordination;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 
 import javax.sql.DataSource;
 
+import io.batchpipeline.common.Digests;
 import io.batchpipeline.common.Errors;
 import io.batchpipeline.jdbc.SqlDialect;
 import io.batchpipeline.jdbc.Transactions;
@@ -209,13 +206,8 @@ public final class FileClaims extends ServiceSupport implements IdempotentReposi
         return null;
     }
 
-    /** Fixed length, for a key column that every database can index. */
     private static String key(String fileName) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(fileName.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // every JVM has SHA-256
-        }
+        return Digests.sha256Hex(fileName);
     }
 
     @Override
