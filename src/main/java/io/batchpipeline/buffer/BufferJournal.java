@@ -55,7 +55,7 @@ final class BufferJournal implements BatchJournal {
         }
         SourceRecord first = chunk.get(0);
         BufferTable.StoredChunk stored = new BufferTable.StoredChunk(first.source(), first.format().spec(), ChunkCodec.encode(chunk));
-        String sourceKey = FileKey.of(chunkExchange);
+        String sourceKey = SourceKey.of(chunkExchange);
         long lastLine = chunk.get(chunk.size() - 1).line();
         AtomicInteger attempts = new AtomicInteger();
         Exception failure;

@@ -21,7 +21,7 @@ import io.batchpipeline.jdbc.Transactions;
 import io.batchpipeline.observability.BufferDepth;
 import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.SourceRecord;
-import io.batchpipeline.source.FileProgress;
+import io.batchpipeline.source.SourceProgress;
 import io.batchpipeline.source.RecordFormats;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -58,7 +58,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
     private final DataSource dataSource;
     private final OwnerLease lease;
     private final BufferJournal journal;
-    private final BufferedFileProgress progress;
+    private final BufferedSourceProgress progress;
     private final Map<String, Exchange> filling = new ConcurrentHashMap<>();
     private long recoveryInterval;
     private boolean useRecovery = true;
@@ -84,7 +84,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
         this.dataSource = dataSource;
         this.lease = new OwnerLease(name, instance, dataSource, leaseMillis);
         this.journal = new BufferJournal(name, lease.owner(), dataSource, retry);
-        this.progress = new BufferedFileProgress(name, dataSource);
+        this.progress = new BufferedSourceProgress(name, dataSource);
         this.recoveryInterval = recoveryInterval;
     }
 
@@ -117,7 +117,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
     }
 
     /** How far each file was stored, for the reader. */
-    public FileProgress progress() {
+    public SourceProgress progress() {
         return progress;
     }
 

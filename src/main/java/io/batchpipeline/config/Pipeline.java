@@ -20,7 +20,7 @@ import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.observability.SinkHealth;
 import io.batchpipeline.sink.BatchSink;
-import io.batchpipeline.source.FileProgress;
+import io.batchpipeline.source.SourceProgress;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
 import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceFormat;
@@ -143,7 +143,7 @@ public final class Pipeline implements CamelContextAware {
             shareFolder(name, instance, settings, sinks);
         }
         BatchJournal journal = durable != null ? durable.journal() : BatchJournal.NONE;
-        FileProgress progress = durable != null ? durable.progress() : FileProgress.NONE;
+        SourceProgress progress = durable != null ? durable.progress() : SourceProgress.NONE;
 
         BatchAggregationStrategy batches = new BatchAggregationStrategy(settings.intValue(BATCH_SIZE), settings.intValue(BATCH_MAX_BYTES), settings.longValue(BATCH_TIMEOUT),
                 TimeoutMode.of(settings.text(TIMEOUT_MODE)), journal, stats);

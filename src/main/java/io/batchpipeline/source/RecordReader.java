@@ -11,7 +11,6 @@ import io.batchpipeline.record.SourceRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.component.file.GenericFileEndpoint;
-import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,16 +29,16 @@ public final class RecordReader {
     private final char csvDelimiter;
     private final int csvMaxLinesPerRecord;
     private final BatchRoom room;
-    private final FileProgress progress;
+    private final SourceProgress progress;
 
     /**
      * @param charset  the bodies' encoding; an ASCII-compatible one, such as UTF-8 or ISO-8859-1
      * @param maxRecordBytes a longer record (a longer line of a CSV record) is rejected, and never held whole in memory
      * @param room     what the open batch can still take: chunks are cut to fill it exactly
-     * @param progress how far an earlier run stored each file, or {@link FileProgress#NONE}
+     * @param progress how far an earlier run stored each file, or {@link SourceProgress#NONE}
      */
     public RecordReader(SourceFormat format, Charset charset, int maxRecordBytes, char csvDelimiter, int csvMaxLinesPerRecord,
-            BatchRoom room, FileProgress progress) {
+            BatchRoom room, SourceProgress progress) {
         this.format = format;
         this.charset = charset;
         this.maxRecordBytes = maxRecordBytes;
@@ -76,7 +75,7 @@ public final class RecordReader {
         long stored = progress.storedThrough(exchange);
         if (stored > 0) {
             records.skipThrough(stored);
-            LOG.info("{}: records up to line {} were stored by an earlier run; reading on from there", source, stored);
+            LOG.info("{}: records up to line {} were stored before; reading on from there", source, stored);
         }
         return new ChunkIterator(records, room, receipt);
     }
@@ -87,7 +86,7 @@ public final class RecordReader {
         if (file != null) {
             return file;
         }
-        String id = exchange.getMessage().getHeader(SpringRabbitMQConstants.MESSAGE_ID, String.class);
+        String id = BrokerMessage.id(exchange);
         String endpoint = exchange.getFromEndpoint() != null ? URISupport.sanitizeUri(exchange.getFromEndpoint().getEndpointUri()) : "message";
         return endpoint + " message " + (id != null ? id : exchange.getMessage().getMessageId());
     }

@@ -1,7 +1,7 @@
 package io.batchpipeline.steps;
 
 import io.batchpipeline.record.SourceReceipt;
-import io.batchpipeline.source.FileProgress;
+import io.batchpipeline.source.SourceProgress;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Ordered;
@@ -32,13 +32,13 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
     private static final Logger LOG = LoggerFactory.getLogger(AwaitWrittenStep.class);
 
     private final boolean durable;
-    private final FileProgress progress;
+    private final SourceProgress progress;
 
     /**
      * @param durable  records are stored in a durable buffer once read, so every source completes at once
      * @param progress told when a file is done, so it forgets how far the file was stored
      */
-    public AwaitWrittenStep(boolean durable, FileProgress progress) {
+    public AwaitWrittenStep(boolean durable, SourceProgress progress) {
         this.durable = durable;
         this.progress = progress;
     }

@@ -27,6 +27,7 @@ import io.batchpipeline.source.SourceFormat;
 import io.batchpipeline.support.Databases;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
@@ -168,12 +169,37 @@ abstract class DurableBufferContract {
         stored.getMessage().setHeaders(file.getMessage().getHeaders());
         strategy.aggregate(null, stored); // stored, then the process died
 
-        List<Long> lines = new ArrayList<>();
-        reader.read(file).forEachRemaining(chunk -> chunk.forEach(record -> lines.add(record.line())));
-
-        assertThat(lines).as("the records after line 3").containsExactly(4L, 5L, 6L);
+        assertThat(readLines(file)).as("the records after line 3").containsExactly(4L, 5L, 6L);
         buffer.progress().sourceDone(file);
         assertThat(buffer.progress().storedThrough(file)).as("forgotten once the file is done").isZero();
+    }
+
+    @Test
+    void aMessageDeliveredAgainResumesAfterItsStoredRecordsButANewOneWithTheSameIdIsReadWhole() throws Exception {
+        RecordFormat csv = RecordFormats.ofSpec("csv,id,customer");
+        Exchange stored = chunk(List.of(record(csv, 2, "1,ann"), record(csv, 3, "2,bob")));
+        stored.getMessage().setHeader(SpringRabbitMQConstants.MESSAGE_ID, "order-batch-7");
+        strategy.aggregate(null, stored); // stored, then the process died before the message was acknowledged
+
+        assertThat(readLines(message("order-batch-7", true))).as("delivered again").containsExactly(4L, 5L, 6L);
+        assertThat(readLines(message("order-batch-7", false))).as("a new message").containsExactly(2L, 3L, 4L, 5L, 6L);
+        assertThat(readLines(message(null, true))).as("no id: nothing to go by").containsExactly(2L, 3L, 4L, 5L, 6L);
+        buffer.progress().sourceDone(message("order-batch-7", true));
+        assertThat(readLines(message("order-batch-7", true))).as("forgotten once acknowledged").containsExactly(2L, 3L, 4L, 5L, 6L);
+    }
+
+    private Exchange message(String id, boolean redelivered) {
+        Exchange message = chunk(List.of());
+        message.getMessage().setBody("id,customer\n1,ann\n2,bob\n3,cy\n4,di\n5,ed\n".getBytes(StandardCharsets.UTF_8));
+        message.getMessage().setHeader(SpringRabbitMQConstants.MESSAGE_ID, id);
+        message.getMessage().setHeader(SpringRabbitMQConstants.REDELIVERED, redelivered);
+        return message;
+    }
+
+    private List<Long> readLines(Exchange source) throws Exception {
+        List<Long> lines = new ArrayList<>();
+        reader.read(source).forEachRemaining(chunk -> chunk.forEach(record -> lines.add(record.line())));
+        return lines;
     }
 
     @Test
