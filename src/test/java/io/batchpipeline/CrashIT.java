@@ -139,13 +139,7 @@ class CrashIT {
     }
 
     private long doneFiles() throws Exception {
-        Path done = dir.resolve("input/.done");
-        if (!Files.isDirectory(done)) {
-            return 0;
-        }
-        try (var listing = Files.list(done)) {
-            return listing.count();
-        }
+        return SampleData.filesIn(dir.resolve("input/.done"));
     }
 
     private Process start(String mode, String maxIdleSeconds, String... options) throws Exception {

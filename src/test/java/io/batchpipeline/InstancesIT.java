@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.FreePort;
+import io.batchpipeline.support.Processes;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -31,18 +32,14 @@ class InstancesIT {
     private static final int PER_FILE = 4_000;
     private static final int RECORDS = FILES * PER_FILE;
 
-    /** 128 + 15: the JVM ran its shutdown (Camel's graceful stop) on SIGTERM, then exited. */
-    private static final int SIGTERM_EXIT = 143;
-
     @TempDir
     Path dir;
 
-    /** Every process a test started, killed after it whatever the outcome, so that none outlives a failed test. */
-    private final List<Process> started = new ArrayList<>();
+    private final Processes processes = new Processes();
 
     @AfterEach
     void killWhatIsLeft() {
-        started.forEach(Process::destroyForcibly);
+        processes.close();
     }
 
     @BeforeEach
@@ -85,15 +82,15 @@ class InstancesIT {
         awaitRows(RECORDS / 2);
         stopped.destroy(); // SIGTERM: it finishes or gives back what it holds
         assertThat(stopped.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(stopped.exitValue()).as("the JVM's exit code after SIGTERM").isEqualTo(SIGTERM_EXIT);
+        assertThat(stopped.exitValue()).as("the JVM's exit code after SIGTERM").isEqualTo(Processes.SIGTERM_EXIT);
         Process restarted = start("i1", options);
 
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
-                .until(() -> doneFiles() == FILES && count("SELECT COUNT(DISTINCT id) FROM instances_orders") == RECORDS);
+                .until(() -> SampleData.filesIn(dir.resolve("shared/.done")) == FILES && count("SELECT COUNT(DISTINCT id) FROM instances_orders") == RECORDS);
         for (Process process : List.of(survivor, restarted)) {
             process.destroy();
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).isEqualTo(SIGTERM_EXIT);
+            assertThat(process.exitValue()).isEqualTo(Processes.SIGTERM_EXIT);
         }
         assertThat(Files.exists(dir.resolve("shared/.error"))).as("no file failed").isFalse();
         String logs = logs();
@@ -120,16 +117,6 @@ class InstancesIT {
                 .until(() -> count("SELECT COUNT(*) FROM instances_orders") >= rows);
     }
 
-    private long doneFiles() throws Exception {
-        Path done = dir.resolve("shared/.done");
-        if (!Files.isDirectory(done)) {
-            return 0;
-        }
-        try (var listing = Files.list(done)) {
-            return listing.count();
-        }
-    }
-
     private Process start(String name, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dinstance.name=" + name,
@@ -148,10 +135,8 @@ class InstancesIT {
         command.addAll(List.of(options));
         command.addAll(List.of("-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
         Files.createDirectories(dir.resolve("logs"));
-        Process process = new ProcessBuilder(command).directory(new File("."))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/" + name + "-" + System.nanoTime() + ".log").toFile()).start();
-        started.add(process);
-        return process;
+        return processes.start(new ProcessBuilder(command).directory(new File("."))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/" + name + "-" + System.nanoTime() + ".log").toFile()));
     }
 
     private static long count(String sql) throws Exception {

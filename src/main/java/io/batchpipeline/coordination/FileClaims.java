@@ -98,40 +98,47 @@ public final class FileClaims extends ServiceSupport implements IdempotentReposi
     public boolean add(String fileName) {
         String key = key(fileName);
         try {
-            // a claim whose holder stopped renewing it
-            int taken = Transactions.inTransaction(dataSource, connection -> {
-                String now = SqlDialect.of(connection).epochMillis();
-                try (PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE + " SET owner = ?, claimed_until = " + now
-                        + " + ? WHERE pipeline = ? AND file_key = ? AND claimed_until < " + now)) {
-                    update.setString(1, owner);
-                    update.setLong(2, leaseMillis);
-                    update.setString(3, pipeline);
-                    update.setString(4, key);
-                    return update.executeUpdate();
-                }
-            });
-            if (taken > 0) {
-                LOG.info("Pipeline {}: {} was claimed by an instance that stopped renewing its claim; {} reads it now", pipeline, fileName, owner);
+            try {
+                Transactions.inTransaction(dataSource, connection -> insertClaim(connection, key, fileName));
                 return true;
-            }
-            Transactions.inTransaction(dataSource, connection -> {
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
-                        + " (pipeline, file_key, file_name, owner, claimed_until) VALUES (?, ?, ?, ?, " + SqlDialect.of(connection).epochMillis() + " + ?)")) {
-                    insert.setString(1, pipeline);
-                    insert.setString(2, key);
-                    insert.setString(3, fileName);
-                    insert.setString(4, owner);
-                    insert.setLong(5, leaseMillis);
-                    return insert.executeUpdate();
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                    throw e;
                 }
-            });
+            }
+            // claimed already: by a live instance, or by one that stopped renewing its claim
+            if (Transactions.inTransaction(dataSource, connection -> takeLapsedClaim(connection, key)) == 0) {
+                return false;
+            }
+            LOG.info("Pipeline {}: {} was claimed by an instance that stopped renewing its claim; {} reads it now", pipeline, fileName, owner);
             return true;
         } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
-                return false; // another instance holds it
-            }
             LOG.warn("Pipeline {}: cannot claim {}; it is left for a later poll: {}", pipeline, fileName, Errors.describe(e));
             return false;
+        }
+    }
+
+    private int insertClaim(Connection connection, String key, String fileName) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " (pipeline, file_key, file_name, owner, "
+                + "claimed_until) VALUES (?, ?, ?, ?, " + SqlDialect.of(connection).epochMillis() + " + ?)")) {
+            insert.setString(1, pipeline);
+            insert.setString(2, key);
+            insert.setString(3, fileName);
+            insert.setString(4, owner);
+            insert.setLong(5, leaseMillis);
+            return insert.executeUpdate();
+        }
+    }
+
+    private int takeLapsedClaim(Connection connection, String key) throws SQLException {
+        String now = SqlDialect.of(connection).epochMillis();
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE + " SET owner = ?, claimed_until = " + now
+                + " + ? WHERE pipeline = ? AND file_key = ? AND claimed_until < " + now)) {
+            update.setString(1, owner);
+            update.setLong(2, leaseMillis);
+            update.setString(3, pipeline);
+            update.setString(4, key);
+            return update.executeUpdate();
         }
     }
 

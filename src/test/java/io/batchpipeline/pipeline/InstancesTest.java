@@ -3,7 +3,6 @@ package io.batchpipeline.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -42,7 +41,7 @@ class InstancesTest {
             for (int file = 0; file < FILES; file++) {
                 SampleData.writeCsv(dir.resolve("shared"), "orders-" + file + ".csv", (long) file * PER_FILE + 1, (long) (file + 1) * PER_FILE);
             }
-            await().atMost(Duration.ofSeconds(120)).until(() -> doneFiles() == FILES
+            await().atMost(Duration.ofSeconds(120)).until(() -> SampleData.filesIn(dir.resolve("shared/.done")) == FILES
                     && first.stats().rowsWritten() + second.stats().rowsWritten() >= FILES * PER_FILE);
             assertThat(first.stats().rowsWritten() + second.stats().rowsWritten()).isEqualTo(FILES * PER_FILE);
         }
@@ -101,16 +100,6 @@ class InstancesTest {
         settings.put("batch.size", "500");
         settings.put("batch.timeout", "200");
         return settings;
-    }
-
-    private long doneFiles() throws Exception {
-        Path done = dir.resolve("shared/.done");
-        if (!Files.isDirectory(done)) {
-            return 0;
-        }
-        try (var listing = Files.list(done)) {
-            return listing.count();
-        }
     }
 
     private static long count(String sql) throws Exception {

@@ -75,4 +75,14 @@ public final class SampleData {
         Files.write(temp, content);
         return Files.move(temp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
+
+    /** How many files a folder holds; 0 when it does not exist yet (a .done folder before the first file). */
+    public static long filesIn(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (var listing = Files.list(folder)) {
+            return listing.count();
+        }
+    }
 }
