@@ -90,7 +90,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
 
     /** Creates the tables when missing. */
     public void createTables() throws SQLException {
-        Transactions.inTransaction(dataSource, connection -> {
+        Transactions.schemaChange(dataSource, connection -> {
             BufferTable.create(connection);
             return null;
         });

@@ -33,7 +33,8 @@ final class InitScript {
             throw new InvalidSettingException(setting, "cannot read " + Path.of(script).toAbsolutePath() + ": " + e.getMessage(), e);
         }
         try {
-            Transactions.inTransaction(dataSource, connection -> {
+            // instances starting together run it together: it must be repeatable, and a loser of a race runs it again
+            Transactions.schemaChange(dataSource, connection -> {
                 try (Statement statement = connection.createStatement()) {
                     for (String part : sql.split(";\\s*(\\r?\\n|$)")) {
                         String stripped = part.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + b + "\n").trim();

@@ -68,7 +68,7 @@ public final class FileClaims extends ServiceSupport implements IdempotentReposi
 
     /** Creates the table when missing. */
     public void createTable() throws SQLException {
-        Transactions.inTransaction(dataSource, connection -> {
+        Transactions.schemaChange(dataSource, connection -> {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (pipeline VARCHAR(200) NOT NULL, file_key CHAR(64) NOT NULL, "
                         + "file_name " + SqlDialect.of(connection).textType() + " NOT NULL, owner VARCHAR(100) NOT NULL, "

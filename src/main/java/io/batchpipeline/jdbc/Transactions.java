@@ -57,4 +57,22 @@ public final class Transactions {
             }
         }
     }
+
+    /**
+     * Runs schema changes written to be repeatable ({@code CREATE TABLE IF NOT EXISTS}, ...) that several instances
+     * starting together may run at the same moment. PostgreSQL fails the loser of such a race (a duplicate key in
+     * its catalog) instead of making it wait; run again, it finds the work done.
+     */
+    public static void schemaChange(DataSource dataSource, Work<?> ddl) throws SQLException {
+        try {
+            inTransaction(dataSource, ddl);
+        } catch (SQLException first) {
+            try {
+                inTransaction(dataSource, ddl);
+            } catch (SQLException again) {
+                again.addSuppressed(first);
+                throw again;
+            }
+        }
+    }
 }

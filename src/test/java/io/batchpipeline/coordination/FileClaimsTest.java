@@ -90,6 +90,30 @@ class FileClaimsTest {
         assertThat(restarted.add("held-when-killed.csv")).isTrue();
     }
 
+    @Test
+    void instancesStartingTogetherAllCreateTheTable() throws Exception {
+        // PostgreSQL fails one of two CREATE TABLE IF NOT EXISTS racing for a new table; the loser runs it again
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        for (int round = 0; round < 5; round++) {
+            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + FileClaims.TABLE);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> creations = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                FileClaims claims = new FileClaims("orders-pipeline", "i" + i, dataSource, 30_000);
+                creations.add(threads.submit((Callable<Void>) () -> {
+                    go.await();
+                    claims.createTable();
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> creation : creations) {
+                creation.get(); // throws if one failed
+            }
+        }
+        threads.shutdown();
+    }
+
     private FileClaims instance(String name) throws Exception {
         FileClaims claims = new FileClaims("orders-pipeline", name, dataSource, 30_000);
         claims.createTable();
