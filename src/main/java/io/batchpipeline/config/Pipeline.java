@@ -137,7 +137,8 @@ public final class Pipeline implements CamelContextAware {
                 settings.longValue(RETRY_MAX_DELAY), health);
         SinkFactory sinks = new SinkFactory(context, settings);
         BatchSink<?> sink = sinks.sink();
-        String instance = InstanceName.of(settings.text(INSTANCE_NAME));
+        // looked up only when needed: the host name can take a while to resolve where DNS is slow
+        String instance = settings.bool(DURABLE) || settings.bool(SHARED_FOLDER) ? InstanceName.of(settings.text(INSTANCE_NAME)) : null;
         DurableBatchBuffer durable = settings.bool(DURABLE) ? durableBuffer(name, instance, settings, sinks, retry) : null;
         if (settings.bool(SHARED_FOLDER)) {
             shareFolder(name, instance, settings, sinks);
