@@ -16,6 +16,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.component.file.FileEndpoint;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,8 @@ public final class FileClaims extends ServiceSupport implements IdempotentReposi
         file.setReadLockRemoveOnRollback(true);
         file.setReadLockIdempotentReleaseDelay(RELEASE_DELAY_MILLIS);
         file.setReadLockIdempotentReleaseAsync(true);
+        LOG.info("Pipeline {}: {} is shared; {} claims each file in the database before reading it (readLock=idempotent-changed)",
+                pipeline, URISupport.sanitizeUri(file.getEndpointUri()), owner);
     }
 
     /** Creates the table when missing. */
