@@ -55,7 +55,7 @@ public final class FileClaims extends ServiceSupport implements IdempotentReposi
     /** Makes the file endpoint claim each file here before reading it. */
     public void claimFilesOf(Endpoint endpoint) {
         if (!(endpoint instanceof FileEndpoint file)) {
-            throw new IllegalArgumentException("only a file: source can share its folder, not " + endpoint.getEndpointUri());
+            throw new IllegalArgumentException("only a file: source can share its folder, not " + URISupport.sanitizeUri(endpoint.getEndpointUri()));
         }
         file.setReadLock("idempotent-changed"); // claimed, and unchanged for readLockMinAge as before
         file.setIdempotentRepository(this);

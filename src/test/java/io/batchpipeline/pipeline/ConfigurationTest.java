@@ -76,6 +76,23 @@ class ConfigurationTest {
         assertThat(invalid.getMessage()).contains(problem);
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "source.uri | direct:orders | only a file: source can share its folder",
+        "sink.type  | file          | needs a database to coordinate instances in",
+    })
+    void aSharedFolderNeedsAFileSourceAndADatabase(String key, String value, String problem) {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("source.shared-folder", "true");
+        settings.put(key, value);
+
+        InvalidSettingException invalid = find(catchThrowable(() -> RunningPipeline.start(settings).close()));
+
+        assertThat(invalid).isNotNull();
+        assertThat(invalid.setting()).isEqualTo("source.shared-folder");
+        assertThat(invalid.getMessage()).contains(problem);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"source.uri", "deadletter.uri"})
     void aFileEndpointWhoseFolderIsAFileStopsStartup(String key) throws Exception {
