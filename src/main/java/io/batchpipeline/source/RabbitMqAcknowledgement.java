@@ -49,12 +49,16 @@ public final class RabbitMqAcknowledgement extends SynchronizationAdapter {
         }
     }
 
+    /** Whether messages from this endpoint are acknowledged when their exchange completes, as {@link #configure} sets up. */
+    public static boolean acknowledgesOnCompletion(Endpoint endpoint) {
+        return endpoint instanceof SpringRabbitMQEndpoint rabbit && rabbit.isAsyncConsumer() && rabbit.getAcknowledgeMode() == AcknowledgeMode.MANUAL;
+    }
+
     /** Called as a message enters the pipeline: it is acknowledged, or returned, when its exchange completes. */
     static void install(Exchange exchange) {
         Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
         Long tag = exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class);
-        if (channel != null && tag != null && exchange.getFromEndpoint() instanceof SpringRabbitMQEndpoint rabbit
-                && rabbit.getAcknowledgeMode() == AcknowledgeMode.MANUAL) {
+        if (channel != null && tag != null && acknowledgesOnCompletion(exchange.getFromEndpoint())) {
             exchange.getExchangeExtension().addOnCompletion(new RabbitMqAcknowledgement(channel, tag));
         }
     }

@@ -1,18 +1,17 @@
 package io.batchpipeline.steps;
 
 import io.batchpipeline.record.SourceReceipt;
+import io.batchpipeline.source.RabbitMqAcknowledgement;
 import io.batchpipeline.source.SourceProgress;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Ordered;
 import org.apache.camel.component.file.GenericFileEndpoint;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
-import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AcknowledgeMode;
 
 /**
  * One pipeline's last step for a file: completes its exchange, which moves the file to {@code .done}, only once all its
@@ -36,7 +35,7 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
 
     /**
      * @param durable  records are stored in a durable buffer once read, so every source completes at once
-     * @param progress told when a file is done, so it forgets how far the file was stored
+     * @param progress told when a file is done or a message acknowledged, so it forgets how far it was stored
      */
     public AwaitWrittenStep(boolean durable, SourceProgress progress) {
         this.durable = durable;
@@ -67,8 +66,7 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
         }
         boolean file = exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>;
         boolean http = exchange.getFromEndpoint() instanceof PlatformHttpEndpoint;
-        boolean acknowledged = exchange.getFromEndpoint() instanceof SpringRabbitMQEndpoint rabbit && rabbit.isAsyncConsumer()
-                && rabbit.getAcknowledgeMode() == AcknowledgeMode.MANUAL; // set up by RabbitMqAcknowledgement
+        boolean acknowledged = RabbitMqAcknowledgement.acknowledgesOnCompletion(exchange.getFromEndpoint());
         if (receipt == null || durable || !(file || http || acknowledged)) {
             if (http && receipt != null) {
                 answer(exchange, "{\"records\":" + receipt.records() + ",\"stored\":" + receipt.records() + "}");
