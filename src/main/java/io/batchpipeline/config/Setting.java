@@ -67,6 +67,8 @@ public enum Setting {
     SINK_TYPE(Section.SINK, "sink.type", "sinkType", List.of("jdbc", "file", "bean"), "jdbc",
             "where batches go; bean: your own BatchSink"),
     SINK_BEAN(Section.SINK, "sink.bean", "sinkBean", Type.OPTIONAL, "", "the BatchSink bean's name"),
+    PASS_THROUGH(Section.SINK, "sink.pass-through", "passThrough", Type.BOOLEAN, "true",
+            "CSV goes unparsed to COPY or to CSV files; what they refuse is parsed"),
     RETRY_MAX_ATTEMPTS(Section.SINK, "sink.retry.max-attempts", "retryMaxAttempts", Type.POSITIVE_INT, "20",
             "failures logged before the sink is reported down; retried until back"),
     RETRY_INITIAL_DELAY(Section.SINK, "sink.retry.initial-delay", "retryInitialDelay", Type.POSITIVE_LONG, "100",

@@ -18,6 +18,7 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import static io.batchpipeline.config.Setting.COLUMNS;
 import static io.batchpipeline.config.Setting.COPY;
+import static io.batchpipeline.config.Setting.PASS_THROUGH;
 import static io.batchpipeline.config.Setting.DURABLE_JDBC_PASSWORD;
 import static io.batchpipeline.config.Setting.DURABLE_JDBC_URL;
 import static io.batchpipeline.config.Setting.DURABLE_JDBC_USERNAME;
@@ -75,6 +76,7 @@ final class SinkFactory {
         sink.setColumns(settings.text(FILE_COLUMNS));
         sink.setPrefix(settings.text(FILE_PREFIX));
         sink.setFieldMap(settings.text(FIELD_MAP));
+        sink.setPassThrough(settings.bool(PASS_THROUGH));
         return mapping(FILE_PROPERTIES, () -> {
             sink.init();
             return sink;
@@ -102,6 +104,7 @@ final class SinkFactory {
         sink.setColumns(settings.text(COLUMNS));
         sink.setFieldMap(settings.text(FIELD_MAP));
         sink.setCopy(settings.bool(COPY));
+        sink.setPassThrough(settings.bool(PASS_THROUGH));
         jdbcSink = mapping(JDBC_PROPERTIES, () -> {
             sink.init();
             return sink;

@@ -6,6 +6,8 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 
+import io.batchpipeline.jdbc.SqlStates;
+
 /** What a failed write says about what to do next. */
 public enum FailureKind {
     /** The database or disk is away or busy: the same write may succeed later. Retry. */
@@ -21,11 +23,11 @@ public enum FailureKind {
     public static FailureKind of(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
-                String state = state(sql);
+                String state = SqlStates.of(sql);
                 if (state != null && (state.startsWith("08") || TRANSIENT_STATES.contains(state))) {
                     return TRANSIENT;
                 }
-                if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                if (SqlStates.isDataError(sql)) {
                     return DATA;
                 }
                 if (sql instanceof SQLTransientException || sql instanceof SQLRecoverableException) {
@@ -37,11 +39,5 @@ public enum FailureKind {
             }
         }
         return FATAL;
-    }
-
-    /** Drivers report a batch's failure on the chained exception (pgjdbc, BatchUpdateException). */
-    private static String state(SQLException sql) {
-        SQLException next = sql.getNextException();
-        return next != null && next.getSQLState() != null ? next.getSQLState() : sql.getSQLState();
     }
 }

@@ -1,10 +1,13 @@
 package io.batchpipeline.delivery;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.batchpipeline.common.Errors;
 import io.batchpipeline.record.Row;
+import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.sink.PassThrough;
 import io.batchpipeline.sink.SameTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,25 @@ public final class ResilientWrite<R> {
     public ResilientWrite(BatchSink<R> sink, RetryPolicy retry) {
         this.sink = sink;
         this.retry = retry;
+    }
+
+    /**
+     * Offers the records to a sink that takes them as they are ({@link PassThrough}), retrying the target's failures
+     * as {@link #write} does. Returns the records it did not write, to be converted and written: all of them when
+     * the sink cannot take records so.
+     *
+     * @param release as for {@link #write}; it goes with the records only when all of them are written
+     */
+    public List<SourceRecord> writeAsIs(List<SourceRecord> records, SameTransaction release) throws InterruptedException {
+        if (!(sink instanceof PassThrough passThrough) || records.isEmpty()) {
+            return records;
+        }
+        List<List<SourceRecord>> left = new ArrayList<>(1);
+        Exception dataError = retry.run("Write of " + records.size() + " records as they are to " + sink.describe(), LOG, () -> {
+            left.clear();
+            left.add(passThrough.writeAsIs(records, release));
+        });
+        return dataError == null ? left.get(0) : records; // a data error it did not sort out: every record is converted
     }
 
     /**

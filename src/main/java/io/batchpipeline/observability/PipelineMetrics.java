@@ -40,6 +40,8 @@ public final class PipelineMetrics {
         Tags tags = Tags.of("pipeline", stats.pipeline());
         counter(registry, "batch.pipeline.records.read", "records read from the source", tags, stats, PipelineStats::recordsRead);
         counter(registry, "batch.pipeline.records.written", "records written to the sink", tags, stats, PipelineStats::rowsWritten);
+        counter(registry, "batch.pipeline.records.passed.through", "of the records written, those that went as their source text, unparsed",
+                tags, stats, PipelineStats::rowsPassedThrough);
         for (RejectReason reason : RejectReason.values()) {
             counter(registry, "batch.pipeline.records.rejected", "records sent to the dead-letter endpoint, by reason",
                     tags.and("reason", reason.label()), stats, s -> s.rejected(reason));

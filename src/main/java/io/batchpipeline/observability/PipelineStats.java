@@ -15,6 +15,7 @@ public final class PipelineStats {
     private final Map<RejectReason, LongAdder> rejectedByReason = new EnumMap<>(RejectReason.class);
     private final LongAdder rowsWritten = new LongAdder();
     private final LongAdder rowsFailed = new LongAdder();
+    private final LongAdder rowsPassedThrough = new LongAdder();
     private final Map<FlushReason, LongAdder> batchesByReason = new EnumMap<>(FlushReason.class);
     private final AtomicLong firstReadNanos = new AtomicLong();
     private final AtomicLong lastWriteNanos = new AtomicLong();
@@ -81,6 +82,11 @@ public final class PipelineStats {
         observer.written(records, writeNanos, reason == FlushReason.TIMEOUT ? latenessMillis : -1);
     }
 
+    /** Of the rows written, these went as their source text, unparsed (CSV into PostgreSQL's COPY). */
+    public void passedThrough(int rows) {
+        rowsPassedThrough.add(rows);
+    }
+
     /** Rows of a batch the database refused one by one, each sent to the dead-letter endpoint. */
     public void batchFailed(int rows) {
         rowsFailed.add(rows);
@@ -112,6 +118,10 @@ public final class PipelineStats {
         return rowsFailed.sum();
     }
 
+    public long rowsPassedThrough() {
+        return rowsPassedThrough.sum();
+    }
+
     public long batches(FlushReason reason) {
         return batchesByReason.get(reason).sum();
     }
@@ -135,10 +145,11 @@ public final class PipelineStats {
         String lateness = timeoutLateness.count() == 0 ? "" : String.format(", timeout batches closed p50 %d ms / p99 %d ms after their deadline",
                 timeoutLateness.percentile(0.5), timeoutLateness.percentile(0.99));
         long batches = batchesByReason.values().stream().mapToLong(LongAdder::sum).sum();
+        String passed = rowsPassedThrough() == 0 ? "" : String.format(", %d rows passed through unparsed", rowsPassedThrough());
         return String.format("pipeline %s: %d records read, %d rows written in %d batches (size %d, timeout %d, stop %d, recovered %d), "
-                        + "%d records rejected, %d rows in failed batches, %.0f rows/s%s",
+                        + "%d records rejected, %d rows in failed batches%s, %.0f rows/s%s",
                 pipeline, recordsRead(), rowsWritten(), batches,
                 batches(FlushReason.SIZE), batches(FlushReason.TIMEOUT), batches(FlushReason.STOP), batches(FlushReason.RECOVERED),
-                recordsRejected(), rowsFailed(), rowsPerSecond(), lateness);
+                recordsRejected(), rowsFailed(), passed, rowsPerSecond(), lateness);
     }
 }

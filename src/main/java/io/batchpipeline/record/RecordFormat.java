@@ -18,6 +18,14 @@ public interface RecordFormat {
     }
 
     /**
+     * The CSV layout of this format's records, when their raw text is CSV that a sink may hand on unparsed; null
+     * otherwise.
+     */
+    default CsvLayout csvLayout() {
+        return null;
+    }
+
+    /**
      * Parses {@code records[from, to)}, which all have this format, into {@code results}. A format may do this
      * faster than one record at a time.
      */

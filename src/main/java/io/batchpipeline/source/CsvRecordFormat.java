@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.batchpipeline.record.CsvLayout;
 import io.batchpipeline.record.MalformedRecordException;
 import io.batchpipeline.record.ParseResult;
 import io.batchpipeline.record.ParsedRecord;
@@ -32,11 +33,19 @@ final class CsvRecordFormat implements RecordFormat {
     private final List<String> header;
     /** Why no record under this header can be read, or null. */
     private final String headerProblem;
+    private final CsvLayout layout;
 
     CsvRecordFormat(CSVFormat format, List<String> header) {
         this.format = format;
         this.header = header;
         this.headerProblem = duplicateName(header);
+        this.layout = headerProblem != null ? null : new CsvLayout(header, format.getDelimiterString().charAt(0), format.getQuoteCharacter());
+    }
+
+    /** Null when the header is unusable: its records are rejected, which only parsing does. */
+    @Override
+    public CsvLayout csvLayout() {
+        return layout;
     }
 
     /**

@@ -19,6 +19,7 @@ import io.batchpipeline.record.Row;
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.sink.SameTransaction;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -69,10 +70,29 @@ public class WriteBatchStep<R> implements Processor {
         settle(batch.records(), null);
     }
 
-    /** Converts and writes the batch; every record ends written or dead-lettered. */
+    /**
+     * Writes the batch; every record ends written or dead-lettered. A sink that takes records as they are gets them
+     * first; what it leaves is parsed, converted and written.
+     */
     private void write(Batch batch, String completedBy) throws Exception {
         FlushReason reason = FlushReason.of(batch.recovered(), completedBy);
         List<SourceRecord> records = batch.records();
+        SameTransaction release = journal.release(batch);
+        ResilientWrite<R> writer = new ResilientWrite<>(sink, retry);
+        long start = System.nanoTime();
+        List<SourceRecord> left = writer.writeAsIs(records, release);
+        int written = records.size() - left.size();
+        stats.passedThrough(written);
+        if (!left.isEmpty()) {
+            // the release goes with the transaction that writes the whole batch, if one does
+            written += convertAndWrite(writer, left, left.size() == records.size() ? release : null);
+        }
+        stats.batchWritten(reason, records.size(), written, System.nanoTime() - start, batch.closedAt() - batch.deadline());
+        LOG.debug("Wrote {} of {} records (closed by {})", written, records.size(), reason.label());
+    }
+
+    /** Parses and converts the records with the sink, dead-letters those that do not convert, writes the rest. */
+    private int convertAndWrite(ResilientWrite<R> writer, List<SourceRecord> records, SameTransaction release) throws InterruptedException {
         ParseResult[] parsed = RecordFormat.parseBatch(records);
         List<Row<R>> rows = new ArrayList<>(records.size());
         for (int i = 0; i < parsed.length; i++) {
@@ -91,13 +111,10 @@ public class WriteBatchStep<R> implements Processor {
                 reject(records.get(i), "cannot convert: " + e);
             }
         }
-        long start = System.nanoTime();
-        int written = new ResilientWrite<>(sink, retry).write(rows, (row, why) -> {
+        return writer.write(rows, (row, why) -> {
             stats.batchFailed(1);
             reject(row.origin(), why);
-        }, journal.release(batch));
-        stats.batchWritten(reason, records.size(), written, System.nanoTime() - start, batch.closedAt() - batch.deadline());
-        LOG.debug("Wrote {} of {} records (closed by {})", written, records.size(), reason.label());
+        }, release);
     }
 
     /**

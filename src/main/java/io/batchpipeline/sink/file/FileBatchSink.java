@@ -24,11 +24,14 @@ import java.util.Map;
 import java.util.Set;
 
 import io.batchpipeline.common.InvalidPropertyException;
+import io.batchpipeline.record.CsvLayout;
 import io.batchpipeline.record.ParsedRecord;
 import io.batchpipeline.record.Row;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.sink.FieldMap;
+import io.batchpipeline.sink.PassThrough;
+import io.batchpipeline.sink.SameTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * renamed atomically, so a reader of the directory never sees a partial file; at startup the temporary files
  * of processes that died are deleted. Errors name this class's own properties.
  */
-public class FileBatchSink implements BatchSink<Map<String, Object>> {
+public class FileBatchSink implements BatchSink<Map<String, Object>>, PassThrough {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileBatchSink.class);
 
@@ -46,6 +49,7 @@ public class FileBatchSink implements BatchSink<Map<String, Object>> {
     private String columns = "";
     private String fieldMap = "";
     private String prefix = "batch";
+    private boolean passThrough = true;
 
     private Path dir;
     private FileFormat fileFormat;
@@ -118,12 +122,46 @@ public class FileBatchSink implements BatchSink<Map<String, Object>> {
         for (Row<Map<String, Object>> row : rows) {
             records.add(row.data());
         }
+        writeFile(out -> fileFormat.write(out, fixedColumns != null ? fixedColumns : columnsOf(records), records));
+    }
+
+    /**
+     * CSV in and CSV out with the same fields: the batch file is the header and each record's text as it was read,
+     * which reads back as the same values. Only a whole batch under one comma-separated header, each record read
+     * alike by every CSV reader; otherwise every record is returned, to be parsed and printed.
+     */
+    @Override
+    public List<SourceRecord> writeAsIs(List<SourceRecord> records, SameTransaction alongside) throws IOException {
+        CsvLayout layout = records.get(0).format().csvLayout();
+        if (!passThrough || fileFormat != FileFormat.CSV || layout == null || layout.delimiter() != ',') {
+            return records;
+        }
+        List<String> header = layout.names().stream().map(fields::columnFor).toList();
+        if (fixedColumns != null && !fixedColumns.equals(header)) {
+            return records;
+        }
+        for (SourceRecord record : records) {
+            if (!layout.equals(record.format().csvLayout()) || !layout.readsAlike(record.raw())) {
+                return records;
+            }
+        }
+        writeFile(out -> FileFormat.writeCsvAsIs(out, header, records));
+        return List.of();
+    }
+
+    /** What goes into a batch file. */
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(Writer out) throws IOException;
+    }
+
+    private void writeFile(Content content) throws IOException {
         String name = names.next();
         Path temp = dir.resolve(BatchFileNames.temporary(name));
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
              FileLock writing = channel.lock()) {
             Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8), 64 * 1024);
-            fileFormat.write(out, fixedColumns != null ? fixedColumns : columnsOf(records), records);
+            content.writeTo(out);
             out.flush();
             channel.force(true);
         } catch (IOException | RuntimeException e) {
@@ -168,6 +206,11 @@ public class FileBatchSink implements BatchSink<Map<String, Object>> {
 
     public void setFieldMap(String fieldMap) {
         this.fieldMap = fieldMap;
+    }
+
+    /** CSV records to a CSV file go as their text is, unparsed, where they read the same. */
+    public void setPassThrough(boolean passThrough) {
+        this.passThrough = passThrough;
     }
 
     public void setPrefix(String prefix) {

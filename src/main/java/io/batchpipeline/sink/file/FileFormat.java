@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.batchpipeline.common.InvalidPropertyException;
 import io.batchpipeline.record.JsonText;
+import io.batchpipeline.record.SourceRecord;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -23,9 +24,7 @@ enum FileFormat {
     CSV("csv") {
         @Override
         void write(Writer out, List<String> columns, Collection<Map<String, Object>> records) throws IOException {
-            CSVFormat format = CSVFormat.RFC4180.builder().setHeader(columns.toArray(String[]::new)).get();
-            // not closed here: the caller forces the file to disk before closing it
-            CSVPrinter printer = new CSVPrinter(out, format);
+            CSVPrinter printer = csvPrinter(out, columns);
             Object[] values = new Object[columns.size()];
             for (Map<String, Object> record : records) {
                 for (int i = 0; i < values.length; i++) {
@@ -54,6 +53,21 @@ enum FileFormat {
             }
         }
     };
+
+    /** A printer that has written the header line. Not closed by its users: the caller forces the file to disk first. */
+    private static CSVPrinter csvPrinter(Writer out, List<String> columns) throws IOException {
+        return new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(columns.toArray(String[]::new)).get());
+    }
+
+    /** CSV: the header, then each record's raw text, ended as the printer ends a record. */
+    static void writeCsvAsIs(Writer out, List<String> columns, List<SourceRecord> records) throws IOException {
+        csvPrinter(out, columns).flush();
+        String recordSeparator = CSVFormat.RFC4180.getRecordSeparator();
+        for (SourceRecord record : records) {
+            out.write(record.raw());
+            out.write(recordSeparator);
+        }
+    }
 
     private final String extension;
 

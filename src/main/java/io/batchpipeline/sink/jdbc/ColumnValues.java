@@ -61,7 +61,8 @@ final class ColumnValues {
         return null;
     }
 
-    private static boolean isText(int jdbcType) {
+    /** A text type: an empty value stays the empty string. */
+    static boolean isText(int jdbcType) {
         return switch (jdbcType) {
             case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
                     Types.CLOB, Types.NCLOB -> true;

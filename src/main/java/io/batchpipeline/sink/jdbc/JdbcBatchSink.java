@@ -18,6 +18,7 @@ import io.batchpipeline.record.Row;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.sink.FieldMap;
+import io.batchpipeline.sink.PassThrough;
 import io.batchpipeline.sink.SameTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Columns written: {@code columns} when set; otherwise the columns the batch's records carry, so columns
  * that the database fills by default are left to it. Errors name this class's own properties.
  */
-public class JdbcBatchSink implements BatchSink<Object[]> {
+public class JdbcBatchSink implements BatchSink<Object[]>, PassThrough {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBatchSink.class);
 
@@ -43,9 +44,11 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
     private String columns = "";
     private String fieldMap = "";
     private boolean copy = true;
+    private boolean passThrough = true;
 
     private TableRows rows;
     private BatchWriter writer;
+    private PostgresPassThrough csvToCopy;
     private String description;
 
     /** Reads the table's metadata and checks the properties against it. Call once before use. */
@@ -70,10 +73,14 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
         Column version = versionColumn(schema, targetColumns, keys);
         rows = new TableRows(schema, targetColumns, explicitColumns, keys, version, fields);
         writer = schema.dialect().hasCopy() && copy ? new PostgresCopyWriter(schema, keys, version) : new StatementBatchWriter(schema, keys, version);
+        if (writer instanceof PostgresCopyWriter && passThrough) {
+            csvToCopy = new PostgresPassThrough(dataSource, new CsvCopyPlan.Target(schema, targetColumns, explicitColumns, keys, version, fields));
+        }
         description = "table " + schema.displayName();
-        LOG.info("JDBC sink ready: {} ({} mode{} by {}, columns {})", schema.displayName(), upsert ? "upsert" : "insert",
+        LOG.info("JDBC sink ready: {} ({} mode{} by {}{}, columns {})", schema.displayName(), upsert ? "upsert" : "insert",
                 version == null ? "" : ", newest " + version.name() + " wins",
-                writer instanceof PostgresCopyWriter ? "COPY" : "executeBatch", targetColumns.stream().map(Column::name).toList());
+                writer instanceof PostgresCopyWriter ? "COPY" : "executeBatch", csvToCopy != null ? ", CSV passed through" : "",
+                targetColumns.stream().map(Column::name).toList());
     }
 
     private List<Column> upsertKeys(TableSchema schema, List<Column> targetColumns) {
@@ -139,6 +146,12 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
         }
     }
 
+    /** PostgreSQL with COPY and pass-through on: CSV records go to COPY unparsed where they can; otherwise none. */
+    @Override
+    public List<SourceRecord> writeAsIs(List<SourceRecord> records, SameTransaction alongside) throws SQLException {
+        return csvToCopy == null ? records : csvToCopy.write(records, alongside);
+    }
+
     @Override
     public String describe() {
         return description != null ? description : "table " + table;
@@ -195,5 +208,10 @@ public class JdbcBatchSink implements BatchSink<Object[]> {
     /** Where the database has COPY (PostgreSQL), load with it rather than executeBatch. */
     public void setCopy(boolean copy) {
         this.copy = copy;
+    }
+
+    /** With COPY, hand CSV records to PostgreSQL unparsed, converting only what it refuses. */
+    public void setPassThrough(boolean passThrough) {
+        this.passThrough = passThrough;
     }
 }

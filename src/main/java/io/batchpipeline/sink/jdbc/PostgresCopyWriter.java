@@ -9,8 +9,6 @@ import java.util.stream.Collectors;
 import io.batchpipeline.jdbc.Column;
 import io.batchpipeline.jdbc.SqlDialect;
 import io.batchpipeline.record.Row;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * PostgreSQL's fastest load path: the batch is streamed with {@code COPY ... FROM STDIN} (text format).
@@ -49,14 +47,6 @@ final class PostgresCopyWriter implements BatchWriter {
     }
 
     private static void copy(Connection connection, String sql, CopyText data) throws SQLException {
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
-            copy.writeToCopy(data.bytes(), 0, data.length());
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        CopyPayload.copyIn(connection, sql, data.bytes(), data.length());
     }
 }

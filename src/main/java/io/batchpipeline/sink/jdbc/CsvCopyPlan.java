@@ -1,0 +1,179 @@
+package io.batchpipeline.sink.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.batchpipeline.jdbc.Column;
+import io.batchpipeline.jdbc.SqlDialect;
+import io.batchpipeline.record.CsvLayout;
+import io.batchpipeline.sink.FieldMap;
+
+/**
+ * How records of one CSV layout go into a PostgreSQL table as their text is: {@code COPY (header's columns) FROM
+ * STDIN (FORMAT csv)}, so PostgreSQL parses the fields, not the pipeline. The header's fields name the columns, in
+ * their order. Where the converting path gives a different result, a plan adds what keeps them equal:
+ * <ul>
+ * <li>text columns are {@code FORCE_NOT_NULL}: an unquoted empty field is the empty string there, NULL elsewhere;
+ * <li>{@code timestamp} and {@code time} columns are read as {@code timestamptz}/{@code timetz} into a staging
+ * table and moved at UTC, because PostgreSQL drops an offset given to a zone-less type while the converter
+ * converts it (the session's time zone is UTC, so a value without offset is UTC either way);
+ * <li>upsert stages the rows, numbered, and keeps per key the row the converting path keeps (the last, or the
+ * greatest version, first of equals), since PostgreSQL refuses to touch a row twice in one statement.
+ * </ul>
+ * A layout that cannot go this way (a field the table lacks, a configured column the header leaves out) has no
+ * plan; {@link #reason} says why, and its records take the converting path.
+ */
+final class CsvCopyPlan {
+
+    /** The staging table's first column when rows are numbered. */
+    private static final String ROW = "batch_pipeline_row";
+
+    private final CsvLayout layout;
+    private final String copy;
+    /** Creates the staging table, or null when COPY goes straight into the table. */
+    private final String createStage;
+    private final String emptyStage;
+    private final String moveFromStage;
+    /** Each line starts with its row number (upsert keeps the last row of a key). */
+    private final boolean numbered;
+
+    private CsvCopyPlan(CsvLayout layout, String copy, String createStage, String emptyStage, String moveFromStage, boolean numbered) {
+        this.layout = layout;
+        this.copy = copy;
+        this.createStage = createStage;
+        this.emptyStage = emptyStage;
+        this.moveFromStage = moveFromStage;
+        this.numbered = numbered;
+    }
+
+    /** What a plan is made from: the sink's table and settings. */
+    record Target(TableSchema schema, List<Column> columns, boolean explicitColumns, List<Column> keys, Column version, FieldMap fields) {
+    }
+
+    /** A plan, or why there is none. */
+    record Outcome(CsvCopyPlan plan, String reason) {
+    }
+
+    static Outcome of(CsvLayout layout, Target target) {
+        if (layout.delimiter() > 0x7f || layout.delimiter() == '\r' || layout.delimiter() == '\n' || layout.quote() != '"') {
+            return new Outcome(null, "COPY takes only an ASCII delimiter and the quote \"");
+        }
+        List<Column> columns = new ArrayList<>();
+        for (String name : layout.names()) {
+            Column column = target.schema().column(target.fields().columnFor(name));
+            if (column == null || !target.columns().contains(column)) {
+                return new Outcome(null, "field '" + name + "' matches no written column, and COPY cannot skip a field");
+            }
+            if (columns.contains(column)) {
+                return new Outcome(null, "two fields go to column " + column.name());
+            }
+            columns.add(column);
+        }
+        for (Column column : target.columns()) {
+            if (!columns.contains(column) && target.explicitColumns() && column.hasDefault()) {
+                return new Outcome(null, "configured column " + column.name() + " is not in the header: the record writes NULL there, COPY its default");
+            }
+        }
+        for (Column key : target.keys()) {
+            if (!columns.contains(key) || key.nullable()) {
+                return new Outcome(null, "key column " + key.name() + " is not in the header or may be NULL");
+            }
+        }
+        if (target.version() != null && !columns.contains(target.version())) {
+            return new Outcome(null, "version column " + target.version().name() + " is not in the header");
+        }
+        return new Outcome(build(layout, target, columns), null);
+    }
+
+    private static CsvCopyPlan build(CsvLayout layout, Target target, List<Column> columns) {
+        String table = target.schema().qualifiedName();
+        String names = names(columns);
+        String options = " FROM STDIN (FORMAT csv, DELIMITER " + literal(layout.delimiter()) + forceNotNull(columns) + ")";
+        boolean numbered = !target.keys().isEmpty();
+        boolean staged = numbered || columns.stream().anyMatch(c -> zoneless(c) != null);
+        if (!staged) {
+            return new CsvCopyPlan(layout, "COPY " + table + " (" + names + ")" + options, null, null, null, false);
+        }
+        // the name is derived from a hash, never from configuration text
+        String stage = "batch_pipeline_pass_" + Integer.toHexString((table + "|" + names + "|" + numbered).hashCode());
+        String stageColumns = (numbered ? ROW + ", " : "") + names;
+        String create = "CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT "
+                + (numbered ? "0::bigint AS " + ROW + ", " : "")
+                + columns.stream().map(c -> zoneless(c) == null ? c.quoted() : "CAST(" + c.quoted() + " AS " + zoneless(c) + "tz) AS " + c.quoted())
+                        .collect(Collectors.joining(", "))
+                + " FROM " + table + " WITH NO DATA";
+        String values = columns.stream().map(CsvCopyPlan::fromStage).collect(Collectors.joining(", "));
+        String move = "INSERT INTO " + table + " AS " + SqlDialect.TARGET + " (" + names + ") SELECT "
+                + (numbered ? "DISTINCT ON (" + names(target.keys()) + ") " : "") + values + " FROM " + stage
+                + (numbered ? " ORDER BY " + names(target.keys()) + ", " + (target.version() == null ? ROW + " DESC"
+                        : target.version().quoted() + " DESC NULLS LAST, " + ROW) : "")
+                + (numbered ? SqlDialect.onConflict(columns, target.keys(), target.version()) : "");
+        return new CsvCopyPlan(layout, "COPY " + stage + " (" + stageColumns + ")" + options, create, "DELETE FROM " + stage, move, numbered);
+    }
+
+    /** "timestamp" or "time" for a PostgreSQL column without time zone, else null. */
+    private static String zoneless(Column column) {
+        String type = column.typeName().toLowerCase(Locale.ROOT);
+        return type.equals("timestamp") || type.equals("time") ? type : null;
+    }
+
+    private static String fromStage(Column column) {
+        String type = zoneless(column);
+        if (type == null) {
+            return column.quoted();
+        }
+        return "(" + column.quoted() + " AT TIME ZONE 'UTC')::" + type;
+    }
+
+    private static String forceNotNull(List<Column> columns) {
+        List<Column> text = columns.stream().filter(c -> ColumnValues.isText(c.jdbcType())).toList();
+        return text.isEmpty() ? "" : ", FORCE_NOT_NULL (" + names(text) + ")";
+    }
+
+    private static String literal(char c) {
+        return c == '\'' ? "''''" : "'" + c + "'";
+    }
+
+    private static String names(List<Column> columns) {
+        return columns.stream().map(Column::quoted).collect(Collectors.joining(", "));
+    }
+
+    CsvLayout layout() {
+        return layout;
+    }
+
+    boolean numbered() {
+        return numbered;
+    }
+
+    /**
+     * Loads one payload in the caller's transaction. A staging table used earlier in the same transaction is
+     * emptied first; {@code dirty} remembers which were.
+     */
+    void load(Connection connection, CopyPayload payload, Set<String> dirty) throws SQLException {
+        if (createStage == null) {
+            payload.copyIn(connection, copy);
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(createStage);
+            if (!dirty.add(emptyStage)) {
+                statement.execute(emptyStage);
+            }
+            payload.copyIn(connection, copy);
+            statement.executeUpdate(moveFromStage);
+        }
+    }
+
+    /** A fresh record of which staging tables a transaction has filled. */
+    static Set<String> noneDirty() {
+        return new HashSet<>();
+    }
+}

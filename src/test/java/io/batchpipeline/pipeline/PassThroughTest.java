@@ -1,0 +1,199 @@
+package io.batchpipeline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.batchpipeline.observability.PipelineStats;
+import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.RunningPipeline;
+import io.batchpipeline.support.SampleData;
+import io.batchpipeline.support.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * CSV into PostgreSQL goes to COPY unparsed, and gives the table and the dead letters that parsing and converting
+ * every record gives: each case loads the same file twice, pass-through on and off, and compares.
+ */
+class PassThroughTest {
+
+    private static final String COLUMNS = "id BIGINT PRIMARY KEY, name TEXT, code VARCHAR(5), amount NUMERIC(10,2) NOT NULL, qty INTEGER,"
+            + " score DOUBLE PRECISION, paid BOOLEAN, day DATE, local_at TIMESTAMP, zoned_at TIMESTAMPTZ, at_time TIME, doc JSONB";
+
+    /**
+     * Values on which PostgreSQL's input rules and the converter's could part, and values both must refuse. The
+     * header names zone-less columns, so the records go through a staging table.
+     */
+    private static final String AWKWARD = """
+            id,name,code,amount,qty,score,paid,day,local_at,zoned_at,at_time,doc
+            1,Ada,A1,12.50,3,0.5,true,2026-01-02,2026-01-02T10:00:00,2026-01-02T10:00:00Z,10:00:00,"{""a"": 1}"
+            2,"O'Brien, Pat",,1.005,,1e2,yes,,2026-01-02T10:00:00+02:00,2026-01-02 10:00:00,,
+            3,\"""Big"" Bob","",7, 7 ,-0.0,f,2026-02-28,,2026-01-02T10:00:00-05:00,23:59:59.123456,[]
+            4,"two
+            lines",B,3.14,1.0,1,1,2026-03-01,2026-03-01 00:00:00,2026-03-01T00:00:00.5+01:00,00:00,null
+            5,"one
+            \\.
+            three",C,1,1,1,0,,,,,
+            6,a"b"c,C,1,1,1,n,,,,,
+            7,Bad amount,C,abc,1,1,t,,,,,
+            8,Too long,TOOLONG,1,1,1,t,,,,,
+            10,Too few,C,1
+            11,NaN score,C,2,2,NaN,F,2024-02-29,,,,
+            12,No such day,C,2,2,1,t,2026-02-30,,,,
+            13,Rounds over,C,99999999.995,1,1,t,,,,,
+            14,Üñí 🚀,C,-2.5,-3,2.5e-3,FALSE,0001-01-01,2026-06-30T23:59:59.999999Z,2026-06-30T23:59:59.999999+14:00,12:30,"{""k"": [1, ""x""]}"
+            15,"unterminated,C,1,1,1,t,,,,,
+            16,After the stray quote,C,1,1,1,t,,,,,
+            """;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void dropTables() throws Exception {
+        Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS passed", "DROP TABLE IF EXISTS converted");
+    }
+
+    @Test
+    void valuesReadByPostgresqlEqualTheConvertedOnesAndRefusedOnesGetTheConvertersReason() throws Exception {
+        Load passed = load("passed", true, Map.of(), AWKWARD);
+        Load converted = load("converted", false, Map.of(), AWKWARD);
+
+        assertThat(differingRows("passed", "converted")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM passed")).isEqualTo(9);
+        assertThat(passed.deadLetters()).isEqualTo(converted.deadLetters())
+                .extracting(line -> line.substring(0, line.indexOf(':')))
+                .containsExactly("11", "12", "13", "15", "16", "18");
+        // values the pipeline defines, not PostgreSQL: empty text, offsets into zone-less columns, UTC without one
+        assertThat(count("SELECT COUNT(*) FROM passed WHERE id = 2 AND code = '' AND qty IS NULL AND day IS NULL AND score = 100"
+                + " AND local_at = '2026-01-02 08:00:00' AND zoned_at = '2026-01-02 10:00:00+00'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM passed WHERE id = 3 AND name = '\"Big\" Bob' AND code = '' AND qty = 7")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM passed WHERE id = 4 AND qty = 1 AND name = E'two\\nlines'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM passed WHERE id = 5 AND name = E'one\\n\\\\.\\nthree'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM passed WHERE id = 6 AND name = 'a\"b\"c'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM passed WHERE id = 14 AND at_time = '12:30' AND local_at = '2026-06-30 23:59:59.999999'")).isEqualTo(1);
+        // all went unparsed but 4 ("1.0" is no integer to PostgreSQL), 5 (a line starting \.) and 6 (a stray quote)
+        assertThat(passed.stats().rowsPassedThrough()).isEqualTo(6);
+        assertThat(converted.stats().rowsPassedThrough()).isZero();
+    }
+
+    @Test
+    void recordsPostgresqlRefusesAreSetAsideWithTheirReasonAndTheRestOfTheBatchPassesThrough() throws Exception {
+        StringBuilder csv = new StringBuilder("id,name,amount\n");
+        for (int id = 1; id <= 1000; id++) {
+            String amount = id % 100 == 0 ? "not a number" : id == 250 ? "" : id + ".5";
+            csv.append(id).append(",n").append(id).append(',').append(amount).append('\n');
+            if (id == 500) {
+                csv.append("7,again,1\n"); // a duplicate key
+            }
+        }
+        Load passed = load("passed", true, Map.of(), csv.toString());
+        Load converted = load("converted", false, Map.of(), csv.toString());
+
+        assertThat(differingRows("passed", "converted")).isZero();
+        assertThat(passed.stats().rowsWritten()).isEqualTo(989);
+        assertThat(passed.stats().rowsPassedThrough()).isEqualTo(989);
+        assertThat(passed.deadLetters()).isEqualTo(converted.deadLetters()).hasSize(12);
+        assertThat(passed.deadLetters()).filteredOn(line -> line.contains("column amount") && line.contains("not a number")).hasSize(10);
+        assertThat(passed.deadLetters()).anyMatch(line -> line.startsWith("251: ") && line.contains("NOT NULL"))
+                .anyMatch(line -> line.startsWith("502: ") && line.contains("duplicate key"));
+    }
+
+    @Test
+    void upsertKeepsTheLastRowOfEachKeyAsTheConvertingPathDoes() throws Exception {
+        String updates = "id,name,amount\n1,a,1\n2,b,1\n1,c,2\n1,d,0\n2,e,1\n3,f,1\n";
+        Map<String, String> upsert = Map.of("sink.jdbc.mode", "upsert");
+        Load passed = load("passed", true, upsert, updates);
+        load("converted", false, upsert, updates);
+
+        assertThat(differingRows("passed", "converted")).isZero();
+        assertThat(names("passed")).isEqualTo("1:d,2:e,3:f");
+        assertThat(passed.stats().rowsPassedThrough()).isEqualTo(6);
+    }
+
+    @Test
+    void upsertWithAVersionKeepsTheGreatestVersionFirstOfEqualsAsTheConvertingPathDoes() throws Exception {
+        String updates = "id,name,amount\n1,a,1\n2,b,1\n1,c,2\n1,d,0\n2,e,1\n";
+        Map<String, String> versioned = Map.of("sink.jdbc.mode", "upsert", "sink.jdbc.version-column", "amount");
+        load("passed", true, versioned, updates);
+        load("converted", false, versioned, updates);
+
+        assertThat(differingRows("passed", "converted")).isZero();
+        assertThat(names("passed")).isEqualTo("1:c,2:b");
+    }
+
+    @Test
+    void aHeaderWithAFieldTheTableLacksIsConvertedAndTheFieldIgnored() throws Exception {
+        Load passed = load("passed", true, Map.of(), "id,name,amount,colour\n1,a,1,red\n2,b,2,blue\n");
+
+        assertThat(passed.stats().rowsWritten()).isEqualTo(2);
+        assertThat(passed.stats().rowsPassedThrough()).isZero();
+        assertThat(names("passed")).isEqualTo("1:a,2:b");
+    }
+
+    /** A finished load: its counters and its dead letters as "line: reason" lines, in order. */
+    private record Load(PipelineStats stats, List<String> deadLetters) {
+    }
+
+    /** Loads the CSV into a new table of {@link #COLUMNS}, in one batch, and waits until every record is settled. */
+    private Load load(String table, boolean passThrough, Map<String, String> extra, String csv) throws Exception {
+        Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS " + table, "CREATE TABLE " + table + " (" + COLUMNS + ")");
+        Path run = dir.resolve(table);
+        Map<String, String> settings = RunningPipeline.defaults(run);
+        settings.put("sink.jdbc.url", url());
+        settings.put("sink.jdbc.username", "postgres");
+        settings.put("sink.jdbc.init-script", "");
+        settings.put("sink.jdbc.table", table);
+        settings.put("sink.pass-through", Boolean.toString(passThrough));
+        settings.put("batch.size", "1000");
+        settings.putAll(extra);
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            SampleData.writeFile(run.resolve("input"), "records.csv", csv);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(run.resolve("input/.done/records.csv")));
+            PipelineStats stats = pipeline.stats();
+            Path deadLetters = run.resolve("deadletter/rejected.jsonl");
+            List<String> rejected = Files.exists(deadLetters) ? SampleData.readJsonLines(deadLetters).stream()
+                    .map(entry -> lineAndReason(entry, table)).sorted().toList() : List.of();
+            return new Load(stats, rejected);
+        }
+    }
+
+    /** The table's own name (in a constraint's name, say) reads {@code <table>}, so that loads into two tables compare. */
+    private static String lineAndReason(JsonNode entry, String table) {
+        return entry.get("line").asLong() + ": " + entry.get("reason").asText().replace(table, "<table>");
+    }
+
+    private static long differingRows(String a, String b) throws Exception {
+        return count("SELECT COUNT(*) FROM ((SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ") UNION ALL (SELECT * FROM " + b
+                + " EXCEPT ALL SELECT * FROM " + a + ")) d");
+    }
+
+    private static String names(String table) throws Exception {
+        Set<String> seen = new java.util.TreeSet<>();
+        try (var connection = java.sql.DriverManager.getConnection(url(), "postgres", "");
+             var rows = connection.createStatement().executeQuery("SELECT id, name FROM " + table + " ORDER BY id")) {
+            while (rows.next()) {
+                seen.add(rows.getLong(1) + ":" + rows.getString(2));
+            }
+        }
+        return seen.stream().collect(Collectors.joining(","));
+    }
+
+    private static String url() {
+        return TestPostgres.url();
+    }
+
+    private static long count(String sql) throws Exception {
+        return Databases.count(url(), "postgres", "", sql);
+    }
+}
