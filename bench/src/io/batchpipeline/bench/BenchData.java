@@ -29,9 +29,25 @@ final class BenchData {
     private BenchData() {
     }
 
+    /** One row in this many has a bad value (in turn an amount and a quantity that are not numbers), with {@link #ensureWithBadRows}. */
+    static final int BAD_EVERY = 100;
+
     /** Writes the file once; reuses it when it already exists with the same row count. */
     static Path ensure(Path dir, long rows) throws IOException {
-        Path file = dir.resolve("orders-" + rows + ".csv");
+        return ensure(dir, rows, false);
+    }
+
+    /** The same orders, but one row in {@link #BAD_EVERY} carries a value no column takes, spread evenly through the file. */
+    static Path ensureWithBadRows(Path dir, long rows) throws IOException {
+        return ensure(dir, rows, true);
+    }
+
+    static long badRows(long rows) {
+        return rows / BAD_EVERY;
+    }
+
+    private static Path ensure(Path dir, long rows, boolean bad) throws IOException {
+        Path file = dir.resolve((bad ? "bad-orders-" : "orders-") + rows + ".csv");
         if (Files.exists(file)) {
             return file;
         }
@@ -47,8 +63,11 @@ final class BenchData {
                 line.setLength(0);
                 line.append(id).append(',');
                 quoted(line, CUSTOMERS[random.nextInt(CUSTOMERS.length)]).append(',');
-                line.append(random.nextInt(10_000_000) / 100).append('.').append(String.format("%02d", random.nextInt(100))).append(',');
-                line.append(random.nextInt(1, 100)).append(',');
+                boolean badAmount = bad && id % BAD_EVERY == 0 && id % (2 * BAD_EVERY) != 0;
+                boolean badQuantity = bad && id % (2 * BAD_EVERY) == 0;
+                line.append(random.nextInt(10_000_000) / 100).append('.').append(String.format("%02d", random.nextInt(100)))
+                        .append(badAmount ? " EUR" : "").append(',');
+                line.append(badQuantity ? "many" : Integer.toString(random.nextInt(1, 100))).append(',');
                 line.append(random.nextInt(1_000_000) / 1000.0).append(',');
                 line.append(Instant.ofEpochSecond(base + random.nextInt(300 * 86_400), random.nextInt(1000) * 1_000_000L)
                         .atOffset(ZoneOffset.ofHours(random.nextInt(-8, 9)))).append(',');

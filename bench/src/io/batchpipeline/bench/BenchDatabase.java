@@ -40,12 +40,25 @@ final class BenchDatabase implements AutoCloseable {
         execute("DROP TABLE IF EXISTS bench_orders", BenchData.TABLE_DDL);
     }
 
-    /** Rows in the table, and seconds between the first and the last row's clock_timestamp() at insert. */
+    /**
+     * Rows in the table, seconds between the first and the last row's clock_timestamp() at insert, and the last
+     * row's as epoch milliseconds (the server is on this machine, so its clock is the benchmark's).
+     */
     double[] countAndSpan() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*), EXTRACT(EPOCH FROM MAX(loaded_at) - MIN(loaded_at)) FROM bench_orders")) {
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), EXTRACT(EPOCH FROM MAX(loaded_at) - MIN(loaded_at)),"
+                     + " EXTRACT(EPOCH FROM MAX(loaded_at)) * 1000 FROM bench_orders")) {
             rs.next();
-            return new double[] {rs.getLong(1), rs.getDouble(2)};
+            return new double[] {rs.getLong(1), rs.getDouble(2), rs.getDouble(3)};
+        }
+    }
+
+    /** CPU seconds the PostgreSQL server has used so far, read from /proc; NaN when it runs elsewhere or as another user. */
+    double serverCpuSeconds() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            long postmaster = ProcessProbe.parent(rs.getLong(1));
+            return postmaster <= 0 ? Double.NaN : ProcessProbe.treeCpuSeconds(postmaster);
         }
     }
 

@@ -33,8 +33,22 @@ public final class Benchmark {
     private static final String INSERT_DURABLE = "(c) this pipeline, insert (COPY), durable buffer";
     private static final String DURABLE = "-Dbatch.durable=true";
     private static final String STOCK = "(b) stock Camel: csv split, aggregate(1000, 1 s), seda x4, camel-sql batch=true";
+    private static final String PASS_THROUGH_OFF = "-Dsink.jdbc.pass-through=false";
 
-    record Sample(double rowsPerSecond, double cpuSeconds, long peakHeapMb, long peakRssMb) {
+    /**
+     * One load: rows/s first row to last (or from the pipeline's counters), rows/s from process start to the last row
+     * (NaN where not timed so), the process's CPU seconds, and the PostgreSQL server's during the load (NaN if unknown).
+     */
+    record Sample(double rowsPerSecond, double cpuSeconds, long peakHeapMb, long peakRssMb, double fromStartRowsPerSecond,
+                  double serverCpuSeconds) {
+
+        Sample(double rowsPerSecond, double cpuSeconds, long peakHeapMb, long peakRssMb) {
+            this(rowsPerSecond, cpuSeconds, peakHeapMb, peakRssMb, Double.NaN, Double.NaN);
+        }
+
+        Sample withServerCpu(double seconds) {
+            return new Sample(rowsPerSecond, cpuSeconds, peakHeapMb, peakRssMb, fromStartRowsPerSecond, seconds);
+        }
     }
 
     private final Options options;
@@ -79,6 +93,9 @@ public final class Benchmark {
                         db.url, db.user, db.password, Long.toString(options.rows)));
             }
             measure(INSERT, "clock_timestamp() column", () -> pipeline("insert", "jdbc", true));
+            // the same load with every field parsed and converted, as before CSV passed through to COPY
+            measure(INSERT + ", pass-through off", "clock_timestamp() column", () -> pipeline("insert", "jdbc", true, PASS_THROUGH_OFF));
+            measure(INSERT + ", 1% bad rows", "clock_timestamp() column", this::badRows);
             measure(INSERT_DURABLE, "clock_timestamp() column", () -> pipeline("insert", "jdbc", true, DURABLE));
             // what health, metrics and JMX cost: the same load with camel.management.enabled=false
             measure(INSERT + ", observability off", "clock_timestamp() column",
@@ -111,10 +128,12 @@ public final class Benchmark {
         }
     }
 
-    /** Runs one path, unless --only names others. */
+    /** Runs one path, unless --only names others, and adds what the PostgreSQL server spent meanwhile. */
     private void measure(String name, String method, Callable<Sample> run) throws Exception {
         if (options.only().isEmpty() || options.only().stream().anyMatch(name::startsWith)) {
-            record(name, method, run.call());
+            double server = db.serverCpuSeconds();
+            Sample sample = run.call();
+            record(name, method, sample.withServerCpu(db.serverCpuSeconds() - server));
         }
     }
 
@@ -146,7 +165,7 @@ public final class Benchmark {
         if (emptyTable) {
             db.recreateTable();
         }
-        ProcessProbe.Result result = runJar(mode, sinkType, options.rows, data, List.of(settings));
+        ProcessProbe.Result result = runJar(mode, sinkType, options.rows, options.rows, data, List.of(settings));
         if (sinkType.equals("jdbc") && emptyTable) {
             return fromTable(result, options.rows);
         }
@@ -160,15 +179,29 @@ public final class Benchmark {
         return new Sample(Double.parseDouble(rate.group(1)), result.cpuSeconds(), result.peakHeapAfterGcMb(), result.peakRssMb());
     }
 
-    private ProcessProbe.Result runJar(String mode, String sinkType, long rows, Path file, List<String> jvmOptions) throws Exception {
+    /** The same orders into an empty table with 1% of them bad: every good row written, every bad one dead-lettered. */
+    private Sample badRows() throws Exception {
+        db.recreateTable();
+        Path file = BenchData.ensureWithBadRows(out.resolve("data"), options.rows);
+        long good = options.rows - BenchData.badRows(options.rows);
+        return fromTable(runJar("insert", "jdbc", options.rows, good, file, List.of()), good);
+    }
+
+    /** Runs the jar over the file; checks that it wrote {@code written} of the file's {@code rows} and dead-lettered the rest. */
+    private ProcessProbe.Result runJar(String mode, String sinkType, long rows, long written, Path file, List<String> jvmOptions) throws Exception {
         Path work = Files.createTempDirectory(out, "pipeline-");
         Path input = Files.createDirectories(work.resolve("input"));
         Files.createLink(input.resolve(file.getFileName()), file.toAbsolutePath());
         Path gcLog = work.resolve("gc.log");
         List<String> command = jarCommand(mode, sinkType, "file:" + input + "?move=.done&moveFailed=.error", work, jvmOptions);
         ProcessProbe.Result result = ProcessProbe.run(command, Map.of(), gcLog, work.resolve("pipeline.log"), 3600);
-        if (result.exitCode() != 0 || !result.output().contains("Summary: pipeline default-pipeline: " + rows + " records read, " + rows + " rows written")) {
+        if (result.exitCode() != 0 || !result.output().contains("Summary: pipeline default-pipeline: " + rows + " records read, " + written + " rows written")) {
             throw new IllegalStateException("the pipeline did not write every record (exit " + result.exitCode() + "):\n" + tail(result.output()));
+        }
+        Path deadLetters = work.resolve("deadletter/rejected.jsonl");
+        long rejected = Files.exists(deadLetters) ? Files.lines(deadLetters).count() : 0;
+        if (rejected != rows - written) {
+            throw new IllegalStateException("expected " + (rows - written) + " dead letters, found " + rejected + " in " + deadLetters);
         }
         if (!sinkType.equals("file")) {
             deleteRecursively(work);
@@ -203,7 +236,8 @@ public final class Benchmark {
             throw new IllegalStateException("exit " + result.exitCode() + ":\n" + tail(result.output()));
         }
         double[] countAndSpan = checkCount(rows);
-        return new Sample(countAndSpan[0] / countAndSpan[1], result.cpuSeconds(), result.peakHeapAfterGcMb(), result.peakRssMb());
+        double fromStart = countAndSpan[0] / ((countAndSpan[2] - result.startMillis()) / 1000.0);
+        return new Sample(countAndSpan[0] / countAndSpan[1], result.cpuSeconds(), result.peakHeapAfterGcMb(), result.peakRssMb(), fromStart, Double.NaN);
     }
 
     private double[] checkCount(long expected) throws Exception {
@@ -246,7 +280,7 @@ public final class Benchmark {
         Path big = BenchData.ensure(out.resolve("data"), options.heapRows);
         db.recreateTable();
         System.out.printf("Loading %,d records with -Xmx256m...%n", options.heapRows);
-        ProcessProbe.Result result = runJar("insert", "jdbc", options.heapRows, big, List.of("-Xmx256m"));
+        ProcessProbe.Result result = runJar("insert", "jdbc", options.heapRows, options.heapRows, big, List.of("-Xmx256m"));
         double[] countAndSpan = checkCount(options.heapRows);
         largeRun = new double[] {countAndSpan[0] / countAndSpan[1], result.cpuSeconds(), Double.NaN};
         if (onPath("psql")) {
@@ -259,19 +293,28 @@ public final class Benchmark {
         double limit = samples.entrySet().stream().filter(e -> e.getKey().startsWith("(a)"))
                 .mapToDouble(e -> median(e.getValue(), Sample::rowsPerSecond)).max().orElse(Double.NaN);
         double stock = samples.containsKey(STOCK) ? median(samples.get(STOCK), Sample::rowsPerSecond) : Double.NaN;
+        double psqlFromStart = samples.containsKey(PSQL_COPY) ? median(samples.get(PSQL_COPY), Sample::fromStartRowsPerSecond) : Double.NaN;
         StringBuilder r = new StringBuilder();
         r.append(String.format("Benchmark, %s: %,d records of %d columns (%s), %d runs each, median [min-max].%n",
                 LocalDate.now(), options.rows, BenchData.COLUMNS.split(",").length, BenchData.COLUMNS, options.runs));
         r.append(String.format("Machine: %s, %d cores, Java %s; %s.%n%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), db.version()));
-        r.append("| path | rows/s | × COPY limit | × stock Camel | CPU s | peak heap after GC | peak RSS | timed by |\n");
-        r.append("|---|---|---|---|---|---|---|---|\n");
+        r.append("| path | rows/s | × COPY limit | × stock Camel | from process start, rows/s | × psql from start | CPU s | CPU s per M rows:"
+                + " process, PostgreSQL | peak heap after GC | peak RSS | timed by |\n");
+        r.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
             List<Sample> s = e.getValue();
             double rate = median(s, Sample::rowsPerSecond);
+            double fromStart = median(s, Sample::fromStartRowsPerSecond);
             long heapMb = (long) median(s, x -> x.peakHeapMb);
-            r.append(String.format("| %s | %,.0f [%,.0f-%,.0f] | %.2f | %.1f | %.1f | %s | %d MB | %s |%n", e.getKey(), rate,
-                    min(s), max(s), rate / limit, rate / stock, median(s, Sample::cpuSeconds),
+            double millions = rowsOf(e.getKey()) / 1e6;
+            r.append(String.format("| %s | %,.0f [%,.0f-%,.0f] | %.2f | %.1f | %s | %s | %.1f | %.1f, %s | %s | %d MB | %s |%n", e.getKey(), rate,
+                    min(s), max(s), rate / limit, rate / stock,
+                    Double.isNaN(fromStart) ? "n/a" : String.format("%,.0f [%,.0f-%,.0f]", fromStart, min(s, Sample::fromStartRowsPerSecond),
+                            max(s, Sample::fromStartRowsPerSecond)),
+                    Double.isNaN(fromStart) ? "n/a" : String.format("%.2f", fromStart / psqlFromStart),
+                    median(s, Sample::cpuSeconds), median(s, Sample::cpuSeconds) / millions,
+                    Double.isNaN(median(s, Sample::serverCpuSeconds)) ? "n/a" : String.format("%.1f", median(s, Sample::serverCpuSeconds) / millions),
                     heapMb < 0 ? "n/a" : heapMb + " MB", (long) median(s, x -> x.peakRssMb), timedBy.get(e.getKey())));
         }
         if (samples.containsKey(INSERT) && samples.containsKey(INSERT_DURABLE)) {
@@ -317,11 +360,24 @@ public final class Benchmark {
     }
 
     private static double min(List<Sample> s) {
-        return s.stream().mapToDouble(Sample::rowsPerSecond).min().orElse(0);
+        return min(s, Sample::rowsPerSecond);
     }
 
     private static double max(List<Sample> s) {
-        return s.stream().mapToDouble(Sample::rowsPerSecond).max().orElse(0);
+        return max(s, Sample::rowsPerSecond);
+    }
+
+    private static double min(List<Sample> s, java.util.function.ToDoubleFunction<Sample> value) {
+        return s.stream().mapToDouble(value).min().orElse(0);
+    }
+
+    private static double max(List<Sample> s, java.util.function.ToDoubleFunction<Sample> value) {
+        return s.stream().mapToDouble(value).max().orElse(0);
+    }
+
+    /** The rows a path loads: every path loads the generated file, of which the bad-rows path writes 99%. */
+    private long rowsOf(String path) {
+        return path.endsWith("bad rows") ? options.rows - BenchData.badRows(options.rows) : options.rows;
     }
 
     private static boolean onPath(String command) {

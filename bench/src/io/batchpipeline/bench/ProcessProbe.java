@@ -20,7 +20,8 @@ final class ProcessProbe {
     private static final Pattern GC_AFTER = Pattern.compile("\\[([0-9.]+)s\\].*Pause.* (\\d+)M->(\\d+)M\\((\\d+)M\\)");
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-    record Result(int exitCode, double cpuSeconds, long peakRssMb, long peakHeapAfterGcMb, List<long[]> heapAfterGc, String output) {
+    /** {@code startMillis}: the wall clock just before the process started, to time a load from process start. */
+    record Result(int exitCode, double cpuSeconds, long peakRssMb, long peakHeapAfterGcMb, List<long[]> heapAfterGc, String output, long startMillis) {
     }
 
     /** Runs the command; for a JVM, pass the path its -Xlog:gc output goes to, or null. */
@@ -28,6 +29,7 @@ final class ProcessProbe {
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(outputFile.toFile());
         builder.environment().putAll(environment);
+        long startMillis = System.currentTimeMillis();
         Process process = builder.start();
         long pid = process.pid();
         double cpu = 0;
@@ -43,16 +45,55 @@ final class ProcessProbe {
         }
         List<long[]> heap = gcLog == null ? List.of() : heapAfterGc(gcLog);
         long peakHeap = heap.stream().mapToLong(h -> h[1]).max().orElse(-1);
-        return new Result(process.exitValue(), cpu, rssKb / 1024, peakHeap, heap, Files.readString(outputFile));
+        return new Result(process.exitValue(), cpu, rssKb / 1024, peakHeap, heap, Files.readString(outputFile), startMillis);
     }
 
     private static double cpuSeconds(long pid) {
+        long[] stat = stat(pid);
+        return stat == null ? 0 : (stat[11] + stat[12]) / (double) TICKS_PER_SECOND; // utime, stime
+    }
+
+    /**
+     * CPU seconds of a process tree as it is now: the process's own, its reaped children's, and its live children's.
+     * For a PostgreSQL server, its backends' work once their connections have closed. NaN when /proc cannot tell.
+     */
+    static double treeCpuSeconds(long pid) {
+        long[] root = stat(pid);
+        if (root == null) {
+            return Double.NaN;
+        }
+        long ticks = root[11] + root[12] + root[13] + root[14]; // utime, stime, cutime, cstime
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path p : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                long[] child = stat(Long.parseLong(p.getFileName().toString()));
+                if (child != null && child[1] == pid) {
+                    ticks += child[11] + child[12];
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return ticks / (double) TICKS_PER_SECOND;
+    }
+
+    /** The process's parent pid. */
+    static long parent(long pid) {
+        long[] stat = stat(pid);
+        return stat == null ? -1 : stat[1];
+    }
+
+    /** /proc/pid/stat's numeric fields from the state on (index 1: ppid, 11: utime, 12: stime, 13: cutime, 14: cstime), or null. */
+    private static long[] stat(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) TICKS_PER_SECOND; // utime, stime
+            long[] values = new long[15];
+            for (int i = 1; i < values.length; i++) {
+                values[i] = Long.parseLong(fields[i]);
+            }
+            return values;
         } catch (IOException | RuntimeException e) {
-            return 0; // the process has just exited
+            return null; // the process has just exited, or is not ours to read
         }
     }
 
