@@ -37,7 +37,8 @@ class JarIT {
     void runOnceDrainsTheShippedSampleIntoH2AndPrintsTheSummary() throws Exception {
         SampleData.copyInto(dir.resolve("input"), Path.of("samples/orders.csv"));
 
-        Process process = start("-Dcamel.main.duration-max-idle-seconds=3");
+        // -Xshare:on: the JVM refuses to start unless it can use the class-data archive the build made
+        Process process = start("-Dcamel.main.duration-max-idle-seconds=3", "-Xshare:on");
 
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exits once the input is drained").isTrue();
         String log = Files.readString(dir.resolve("stdout.log"));
@@ -206,10 +207,14 @@ class JarIT {
         return start(Map.of(), options);
     }
 
-    /** java -jar target/batch-pipeline.jar from the project folder, with data folders moved into the test's own. */
+    /**
+     * java -XX:SharedArchiveFile=target/batch-pipeline.jsa -jar target/batch-pipeline.jar from the project folder, with
+     * data folders moved into the test's own.
+     */
     private Process start(Map<String, String> environment, String... options) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:SharedArchiveFile=" + Path.of("target/batch-pipeline.jsa").toAbsolutePath());
         command.add("-Dsource.uri=file:" + dir.resolve("input") + "?move=.done&moveFailed=.error&readLock=changed&readLockCheckInterval=100");
         command.add("-Dsink.jdbc.url=" + h2Url());
         command.add("-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append");

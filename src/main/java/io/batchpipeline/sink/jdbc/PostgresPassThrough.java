@@ -131,40 +131,42 @@ final class PostgresPassThrough {
      * name a line, the rest of the run is set aside: one COPY per bad record would cost more than converting.
      */
     private void copy(Connection connection, Run run, Set<String> dirty, List<SourceRecord> setAside) throws SQLException {
+        CopyPayload payload = CopyPayload.of(run.records(), run.plan().numbered(), run.plan().layout().delimiter());
         int[] refusalsLeft = {Math.max(8, run.records().size() / 16)};
-        copy(connection, run.plan(), run.records(), dirty, setAside, refusalsLeft);
+        copy(connection, run.plan(), payload, 0, run.records().size(), dirty, setAside, refusalsLeft);
     }
 
-    private void copy(Connection connection, CsvCopyPlan plan, List<SourceRecord> records, Set<String> dirty, List<SourceRecord> setAside,
-            int[] refusalsLeft) throws SQLException {
-        List<SourceRecord> rest = records;
-        while (!rest.isEmpty()) {
-            CopyPayload payload = CopyPayload.of(rest, plan.numbered(), plan.layout().delimiter());
-            SQLException refused = load(connection, plan, payload, dirty);
+    /** Copies records [from, to) of the payload, setting aside those refused. */
+    private void copy(Connection connection, CsvCopyPlan plan, CopyPayload payload, int from, int to, Set<String> dirty,
+            List<SourceRecord> setAside, int[] refusalsLeft) throws SQLException {
+        int start = from;
+        while (start < to) {
+            SQLException refused = load(connection, plan, payload, start, to, dirty);
             if (refused == null) {
                 return;
             }
-            int bad = payload.recordAtLine(line(refused));
+            int bad = payload.recordAtLine(start, to, line(refused));
             if (bad < 0 || refusalsLeft[0]-- == 0 || upsert) {
-                LOG.debug("COPY refused {} records: {}", rest.size(), refused.getMessage());
-                setAside.addAll(rest);
+                LOG.debug("COPY refused {} records: {}", to - start, refused.getMessage());
+                setAside.addAll(payload.records(start, to));
                 return;
             }
-            LOG.debug("COPY refused line {}, the record from {} line {}: {}", line(refused), rest.get(bad).source(), rest.get(bad).line(),
-                    refused.getMessage());
+            SourceRecord record = payload.records(bad, bad + 1).get(0);
+            LOG.debug("COPY refused the record from {} line {}: {}", record.source(), record.line(), refused.getMessage());
             // the records before it were read, but a key is checked only when PostgreSQL flushes the rows it buffers,
             // so one of them may still be refused: they go the same way
-            copy(connection, plan, rest.subList(0, bad), dirty, setAside, refusalsLeft);
-            setAside.add(rest.get(bad));
-            rest = rest.subList(bad + 1, rest.size());
+            copy(connection, plan, payload, start, bad, dirty, setAside, refusalsLeft);
+            setAside.add(record);
+            start = bad + 1;
         }
     }
 
     /** Loads under a savepoint; returns the data error that undid it, or null once loaded. Other failures are thrown. */
-    private static SQLException load(Connection connection, CsvCopyPlan plan, CopyPayload payload, Set<String> dirty) throws SQLException {
+    private static SQLException load(Connection connection, CsvCopyPlan plan, CopyPayload payload, int from, int to, Set<String> dirty)
+            throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
         try {
-            plan.load(connection, payload, dirty);
+            plan.load(connection, payload, from, to, dirty);
             connection.releaseSavepoint(savepoint);
             return null;
         } catch (SQLException e) {
