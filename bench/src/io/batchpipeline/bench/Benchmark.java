@@ -209,7 +209,7 @@ public final class Benchmark {
         return result;
     }
 
-    /** The jar as the README runs it, into bench_orders, with its GC log in {@code work}; it exits after 2 idle seconds. */
+    /** The jar as the README runs it (with the class-data-sharing archive the build makes), into bench_orders, with its GC log in {@code work}; it exits after 2 idle seconds. */
     List<String> jarCommand(String mode, String sinkType, String sourceUri, Path work, List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(java, "-Xlog:gc:file=" + work.resolve("gc.log")));
         command.addAll(jvmOptions);
@@ -227,6 +227,7 @@ public final class Benchmark {
                 "-Dsink.file.directory=" + work.resolve("output"),
                 "-Ddeadletter.uri=file:" + work.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
                 "-Dexamples.dir=" + work.resolve("examples"),
+                "-XX:SharedArchiveFile=" + Path.of("target/batch-pipeline.jsa").toAbsolutePath(),
                 "-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
         return command;
     }
