@@ -154,12 +154,12 @@ final class CsvCopyPlan {
     }
 
     /**
-     * Loads records [from, to) of a payload in the caller's transaction. A staging table used earlier in the same
-     * transaction is emptied first; {@code dirty} remembers which were.
+     * Loads a payload in the caller's transaction. A staging table used earlier in the same transaction is emptied
+     * first; {@code dirty} remembers which were.
      */
-    void load(Connection connection, CopyPayload payload, int from, int to, Set<String> dirty) throws SQLException {
+    void load(Connection connection, CopyPayload payload, Set<String> dirty) throws SQLException {
         if (createStage == null) {
-            payload.copyIn(connection, copy, from, to);
+            payload.copyIn(connection, copy);
             return;
         }
         try (Statement statement = connection.createStatement()) {
@@ -167,7 +167,7 @@ final class CsvCopyPlan {
             if (!dirty.add(emptyStage)) {
                 statement.execute(emptyStage);
             }
-            payload.copyIn(connection, copy, from, to);
+            payload.copyIn(connection, copy);
             statement.executeUpdate(moveFromStage);
         }
     }

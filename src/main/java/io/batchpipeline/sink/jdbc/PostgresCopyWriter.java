@@ -47,6 +47,6 @@ final class PostgresCopyWriter implements BatchWriter {
     }
 
     private static void copy(Connection connection, String sql, CopyText data) throws SQLException {
-        CopyPayload.copyIn(connection, sql, data.bytes(), 0, data.length());
+        CopyPayload.copyIn(connection, sql, data.bytes(), data.length());
     }
 }
