@@ -33,7 +33,7 @@ public final class Benchmark {
     private static final String INSERT_DURABLE = "(c) this pipeline, insert (COPY), durable buffer";
     private static final String DURABLE = "-Dbatch.durable=true";
     private static final String STOCK = "(b) stock Camel: csv split, aggregate(1000, 1 s), seda x4, camel-sql batch=true";
-    private static final String PASS_THROUGH_OFF = "-Dsink.jdbc.pass-through=false";
+    private static final String PASS_THROUGH_OFF = "-Dsink.pass-through=false";
 
     /**
      * One load: rows/s first row to last (or from the pipeline's counters), rows/s from process start to the last row
