@@ -69,6 +69,7 @@ class PassThroughTest {
     @AfterEach
     void dropTables() throws Exception {
         Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS passed", "DROP TABLE IF EXISTS converted");
+        Databases.dropDurableBuffer(url(), "postgres", "");
     }
 
     @Test
@@ -123,6 +124,19 @@ class PassThroughTest {
         assertThat(passed.deadLetters()).isEqualTo(converted.deadLetters()).hasSize(2);
         assertThat(passed.deadLetters()).anyMatch(line -> line.startsWith("151: ") && line.contains("column amount") && line.contains("not a number"))
                 .anyMatch(line -> line.startsWith("1002: ") && line.contains("duplicate key"));
+    }
+
+    @Test
+    void withTheDurableBufferABatchPassesOnlyWholeSoThatItLeavesTheBufferInOneTransaction() throws Exception {
+        Map<String, String> durable = Map.of("batch.durable", "true");
+        Load withSetAside = load("passed", true, durable, AWKWARD);
+        load("converted", false, durable, AWKWARD);
+        assertThat(differingRows("passed", "converted")).isZero();
+        assertThat(withSetAside.stats().rowsPassedThrough()).as("5 and 6 are set aside, so the batch is converted").isZero();
+
+        Load clean = load("passed", true, durable, "id,name,amount\n1,a,1.5\n2,b,2.5\n");
+        assertThat(clean.stats().rowsPassedThrough()).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM batch_pipeline_buffer")).as("nothing left in the buffer").isZero();
     }
 
     @Test

@@ -137,8 +137,8 @@ public class FileBatchSink implements BatchSink<Map<String, Object>>, PassThroug
             return records;
         }
         List<String> header = layout.names().stream().map(fields::columnFor).toList();
-        if (fixedColumns != null && !fixedColumns.equals(header)) {
-            return records;
+        if (fixedColumns != null ? !fixedColumns.equals(header) : Set.copyOf(header).size() != header.size()) {
+            return records; // other columns, or two fields renamed to one column: printed the converting way
         }
         for (SourceRecord record : records) {
             if (!layout.equals(record.format().csvLayout()) || !layout.readsAlike(record.raw())) {

@@ -68,10 +68,12 @@ final class PostgresPassThrough {
         }
         List<SourceRecord> setAside = new ArrayList<>();
         List<Run> runs = runs(records, setAside);
-        if (runs.isEmpty() || upsert && !setAside.isEmpty()) {
-            return records; // upsert passes a batch only whole, so the converting path keeps its order per key
-        }
         SameTransaction together = alongside != null && alongside.dataSource() == dataSource ? alongside : null;
+        if (runs.isEmpty() || (upsert || together != null) && !setAside.isEmpty()) {
+            // a batch passes only whole in upsert, so the converting path keeps its order per key, and with the
+            // durable buffer, so the batch leaves the buffer in the transaction that writes all of it
+            return records;
+        }
         try {
             List<SourceRecord> left = Transactions.inTransaction(dataSource, connection -> copy(connection, runs, setAside, together, records.size()));
             nextSkip.set(1);
