@@ -28,7 +28,7 @@ import io.batchpipeline.sink.FieldMap;
  * greatest version, first of equals), since PostgreSQL refuses to touch a row twice in one statement.
  * </ul>
  * A layout that cannot go this way (a field the table lacks, a configured column the header leaves out) has no
- * plan; {@link #reason} says why, and its records take the converting path.
+ * plan; {@link Outcome#reason} says why, and its records take the converting path.
  */
 final class CsvCopyPlan {
 
