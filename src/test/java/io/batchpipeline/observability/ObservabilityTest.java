@@ -52,6 +52,8 @@ class ObservabilityTest {
             assertThat(rows).isEqualTo(2502);
             assertThat(sample(text, "batch_pipeline_records_written_total{pipeline=\"default-pipeline\"}")).isEqualTo(rows);
             assertThat(sample(text, "batch_pipeline_records_read_total{pipeline=\"default-pipeline\"}")).isEqualTo(2504);
+            // H2 has no COPY: every record was parsed and converted
+            assertThat(sample(text, "batch_pipeline_records_passed_through_total{pipeline=\"default-pipeline\"}")).isZero();
             assertThat(sample(text, "batch_pipeline_records_rejected_total{pipeline=\"default-pipeline\",reason=\"malformed\"}")).isEqualTo(1);
             assertThat(sample(text, "batch_pipeline_records_rejected_total{pipeline=\"default-pipeline\",reason=\"conversion\"}")).isEqualTo(1);
             assertThat(sample(text, "batch_pipeline_batch_records_sum{pipeline=\"default-pipeline\"}")).isEqualTo(2504);
