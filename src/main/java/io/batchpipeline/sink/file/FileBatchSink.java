@@ -26,6 +26,7 @@ import java.util.Set;
 import io.batchpipeline.common.InvalidPropertyException;
 import io.batchpipeline.record.CsvLayout;
 import io.batchpipeline.record.ParsedRecord;
+import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.Row;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.BatchSink;
@@ -140,8 +141,10 @@ public class FileBatchSink implements BatchSink<Map<String, Object>>, PassThroug
         if (fixedColumns != null ? !fixedColumns.equals(header) : Set.copyOf(header).size() != header.size()) {
             return records; // other columns, or two fields renamed to one column: printed the converting way
         }
+        RecordFormat first = records.get(0).format();
         for (SourceRecord record : records) {
-            if (!layout.equals(record.format().csvLayout()) || !layout.readsAlike(record.raw())) {
+            boolean sameLayout = record.format() == first || layout.equals(record.format().csvLayout()); // one file: one format
+            if (!sameLayout || !layout.readsAlike(record.raw())) {
                 return records;
             }
         }

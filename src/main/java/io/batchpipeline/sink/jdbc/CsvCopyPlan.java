@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -170,10 +169,5 @@ final class CsvCopyPlan {
             payload.copyIn(connection, copy);
             statement.executeUpdate(moveFromStage);
         }
-    }
-
-    /** A fresh record of which staging tables a transaction has filled. */
-    static Set<String> noneDirty() {
-        return new HashSet<>();
     }
 }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,7 @@ import javax.sql.DataSource;
 import io.batchpipeline.jdbc.SqlStates;
 import io.batchpipeline.jdbc.Transactions;
 import io.batchpipeline.record.CsvLayout;
+import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.SameTransaction;
 import org.slf4j.Logger;
@@ -93,7 +95,7 @@ final class PostgresPassThrough {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET LOCAL TimeZone = 'UTC'"); // a value without offset is UTC, as the converter reads it
         }
-        Set<String> dirty = CsvCopyPlan.noneDirty();
+        Set<String> dirty = new HashSet<>(); // staging tables this transaction has filled
         for (Run run : runs) {
             try {
                 run.plan().load(connection, CopyPayload.of(run.records(), run.plan().numbered(), run.plan().layout().delimiter()), dirty);
@@ -116,8 +118,13 @@ final class PostgresPassThrough {
     private List<Run> runs(List<SourceRecord> records, List<SourceRecord> setAside) {
         List<Run> runs = new ArrayList<>();
         Run run = null;
+        RecordFormat format = null;
+        CsvCopyPlan plan = null;
         for (SourceRecord record : records) {
-            CsvCopyPlan plan = planFor(record.format().csvLayout());
+            if (record.format() != format) { // the records of one file share their format: look its plan up once
+                format = record.format();
+                plan = planFor(format.csvLayout());
+            }
             if (plan == null || !plan.layout().readsAlike(record.raw()) || endsCopy(record.raw())) {
                 setAside.add(record);
                 continue;
