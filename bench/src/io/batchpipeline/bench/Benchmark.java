@@ -117,6 +117,9 @@ public final class Benchmark {
                 }
             }
         }
+        if (options.busRecords() > 0) {
+            buses();
+        }
         long[] lateness = options.only().isEmpty() ? lateness() : null;
         String report = report(lateness);
         System.out.println(report);
@@ -127,6 +130,39 @@ public final class Benchmark {
             Files.writeString(out.resolve("report.md"), report + heap);
         }
     }
+
+    private static final String BUS = "(h) ";
+
+    /** --bus-records: the same JSON records from a file, from Kafka and (with --rabbitmq) from RabbitMQ, beside each broker's plain client. */
+    private void buses() throws Exception {
+        BusLoad bus = new BusLoad(db, out, data, options.busRecords(), (work, uri, settings) -> jarCommand("insert", "jdbc", uri, work, settings));
+        for (int run = 1; run <= options.runs; run++) {
+            System.out.printf("Buses, run %d of %d%n", run, options.runs);
+            for (boolean durable : new boolean[] {false, true}) {
+                String mode = durable ? ", durable" : "";
+                measure(BUS + "JSON lines file" + mode, "clock_timestamp() column", () -> bus.file(durable));
+                for (int perMessage : new int[] {1, 500}) {
+                    String shape = perMessage == 1 ? "1 record per message" : perMessage + " records per message";
+                    measure(BUS + "Kafka, " + shape + mode, "clock_timestamp() column", () -> bus.kafka(perMessage, durable));
+                    if (!options.rabbitmq().isEmpty()) {
+                        measure(BUS + "RabbitMQ, " + shape + mode, "clock_timestamp() column", () -> bus.rabbitMq(options.rabbitmq(), perMessage, durable));
+                    }
+                }
+            }
+            measure(BUS + "Kafka, 1 record per message: plain consumer, commit per poll (limit)", "the client's clock", () -> bus.kafkaLimit(1));
+            if (!options.rabbitmq().isEmpty()) {
+                measure(BUS + "RabbitMQ, 1 record per message: plain consumer, ack per message (limit)", "the client's clock",
+                        () -> bus.rabbitMqLimit(options.rabbitmq(), 1));
+            }
+        }
+        if (options.only().isEmpty() || options.only().stream().anyMatch(o -> o.startsWith(BUS))) {
+            System.out.println("Measuring timeout-flush lateness under Kafka load (5,000 messages/s, batch.timeout=200)...");
+            busLateness = bus.kafkaLateness(5_000, 20);
+        }
+    }
+
+    /** Records sent, p50 and p99 ms of timeout batches closing late, under Kafka load. */
+    private long[] busLateness;
 
     /** Runs one path, unless --only names others, and adds what the PostgreSQL server spent meanwhile. */
     private void measure(String name, String method, Callable<Sample> run) throws Exception {
@@ -322,6 +358,10 @@ public final class Benchmark {
             r.append(String.format("%nDurable buffer (batch.durable=true): insert runs at %.2f× the rate without it.%n",
                     median(samples.get(INSERT_DURABLE), Sample::rowsPerSecond) / median(samples.get(INSERT), Sample::rowsPerSecond)));
         }
+        if (busLateness != null) {
+            r.append(String.format("%nTimeout-flush lateness under Kafka load (%,d one-record messages at 5,000/s, batch.timeout=200 ms): "
+                    + "timeout batches closed after their deadline by p50 %d ms, p99 %d ms.%n", busLateness[0], busLateness[1], busLateness[2]));
+        }
         if (lateness == null) {
             return r.toString();
         }
@@ -378,6 +418,9 @@ public final class Benchmark {
 
     /** The rows a path loads: every path loads the generated file, of which the bad-rows path writes 99%. */
     private long rowsOf(String path) {
+        if (path.startsWith(BUS)) {
+            return options.busRecords();
+        }
         return path.endsWith("bad rows") ? options.rows - BenchData.badRows(options.rows) : options.rows;
     }
 
@@ -409,7 +452,7 @@ public final class Benchmark {
 
     /** Command-line options; see bench/run. */
     record Options(long rows, int runs, String jdbcUrl, String user, String password, long heapRows, boolean skipStock, int latenessSeconds,
-                   List<String> only, List<Integer> instances, String rabbitmq) {
+                   List<String> only, List<Integer> instances, String rabbitmq, int busRecords) {
         static Options parse(String[] args) {
             Map<String, String> o = new LinkedHashMap<>();
             for (String arg : args) {
@@ -422,7 +465,7 @@ public final class Benchmark {
                     Integer.parseInt(o.getOrDefault("lateness-seconds", "60")),
                     o.containsKey("only") ? List.of(o.get("only").split(",")) : List.of(),
                     o.containsKey("instances") ? Arrays.stream(o.get("instances").split(",")).map(Integer::valueOf).toList() : List.of(),
-                    o.getOrDefault("rabbitmq", ""));
+                    o.getOrDefault("rabbitmq", ""), Integer.parseInt(o.getOrDefault("bus-records", "0")));
         }
     }
 }

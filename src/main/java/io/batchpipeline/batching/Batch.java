@@ -2,6 +2,7 @@ package io.batchpipeline.batching;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.batchpipeline.record.SourceRecord;
 
@@ -19,6 +20,7 @@ public final class Batch {
     private int chunks;
     private long characters;
     private boolean recovered;
+    private CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
 
     Batch(String id, int expectedSize, long deadline) {
         this.id = id;
@@ -67,6 +69,16 @@ public final class Batch {
     /** How many chunks of records the batch has taken (or was stored in); the next chunk's position. */
     public int chunks() {
         return chunks;
+    }
+
+    /** The durable buffer is storing one of the batch's chunks, in the background. */
+    public synchronized void storing(CompletableFuture<Void> chunk) {
+        stored = stored.thenCombine(chunk, (earlier, later) -> null);
+    }
+
+    /** Completes once every chunk of the batch is stored (at once when the batch is not kept durably). */
+    public synchronized CompletableFuture<Void> stored() {
+        return stored;
     }
 
     /** Read back from the durable buffer rather than filled by the aggregator. */

@@ -5,34 +5,28 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
 import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.BatchJournal;
-import io.batchpipeline.common.Errors;
 import io.batchpipeline.delivery.RetryPolicy;
-import io.batchpipeline.jdbc.Transactions;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.SameTransaction;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Writes a pipeline's chunks to the buffer as they join a batch, one INSERT each, committed before the source
- * moves on; the same transaction records how far the file being read is stored. Knows which batches are still
+ * Writes a pipeline's chunks to the buffer as they join a batch, through the {@link ChunkAppender}, which stores
+ * many in one transaction, together with how far each file being read is stored. Knows which batches are still
  * filling (never recovered) and which left the buffer with the transaction that wrote them.
  */
 final class BufferJournal implements BatchJournal {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BufferJournal.class);
-
     private final String name;
     private final String owner;
     private final DataSource dataSource;
-    private final RetryPolicy retry;
+    private final ChunkAppender appender;
     private final Set<String> openBatches = ConcurrentHashMap.newKeySet();
     /** Batches deleted by the transaction that wrote them, so Camel's confirmation needs no second DELETE. */
     private final Set<String> released = ConcurrentHashMap.newKeySet();
@@ -41,9 +35,10 @@ final class BufferJournal implements BatchJournal {
         this.name = name;
         this.owner = owner;
         this.dataSource = dataSource;
-        this.retry = retry;
+        this.appender = new ChunkAppender(name, owner, dataSource, retry);
     }
 
+    /** Hands the chunk to the appender and returns: the batch and the chunk's source learn when it is stored. */
     @Override
     public void append(Batch batch, List<SourceRecord> chunk, Exchange chunkExchange) {
         if (chunk.isEmpty()) {
@@ -55,33 +50,27 @@ final class BufferJournal implements BatchJournal {
         }
         SourceRecord first = chunk.get(0);
         BufferTable.StoredChunk stored = new BufferTable.StoredChunk(first.source(), first.format().spec(), ChunkCodec.encode(chunk));
-        String sourceKey = SourceKey.of(chunkExchange);
-        long lastLine = chunk.get(chunk.size() - 1).line();
-        AtomicInteger attempts = new AtomicInteger();
-        Exception failure;
-        try {
-            failure = retry.run("Append of " + chunk.size() + " records to the durable buffer", LOG,
-                    () -> Transactions.inTransaction(dataSource, connection -> {
-                        if (attempts.incrementAndGet() > 1 && BufferTable.holds(connection, name, batch.id(), position)) {
-                            return null; // the failed attempt committed after all: its acknowledgement was lost
-                        }
-                        BufferTable.insert(connection, name, owner, batch.id(), position, stored, chunk.size());
-                        if (sourceKey != null) {
-                            BufferTable.storeThrough(connection, name, sourceKey, first.source(), lastLine);
-                        }
-                        return null;
-                    }));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure = e;
+        CompletableFuture<Void> ticket = new CompletableFuture<>();
+        appender.append(new ChunkAppender.Pending(batch.id(), position, stored, chunk.size(), SourceKey.of(chunkExchange),
+                chunk.get(chunk.size() - 1).line(), ticket));
+        batch.storing(ticket);
+        if (first.receipt() != null) {
+            first.receipt().storing(ticket);
         }
-        if (failure != null) {
-            if (position == 0) {
-                openBatches.remove(batch.id());
-            }
-            throw new IllegalStateException("cannot append " + chunk.size() + " records from " + first.source()
-                    + " to the durable buffer: " + Errors.describe(failure) + "; they are not taken", failure);
-        }
+    }
+
+    void start() {
+        appender.start();
+    }
+
+    /** Forgets how far a source was stored, with the next append. */
+    void forget(String sourceKey) {
+        appender.forget(sourceKey);
+    }
+
+    /** Stores the chunks still queued; waits at most {@code timeoutMillis}. */
+    void stop(long timeoutMillis) throws InterruptedException {
+        appender.stop(timeoutMillis);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -147,27 +148,40 @@ final class BufferTable {
         }
     }
 
-    static void forgetSource(Connection connection, String pipeline, String sourceKey) throws SQLException {
+    /** Forgets how far these sources were stored, in one round trip. */
+    static void forgetSources(Connection connection, String pipeline, Collection<String> sourceKeys) throws SQLException {
+        if (sourceKeys.isEmpty()) {
+            return;
+        }
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + SOURCES + " WHERE pipeline = ? AND source_key = ?")) {
-            delete.setString(1, pipeline);
-            delete.setString(2, sourceKey);
-            delete.executeUpdate();
+            for (String sourceKey : sourceKeys) {
+                delete.setString(1, pipeline);
+                delete.setString(2, sourceKey);
+                delete.addBatch();
+            }
+            delete.executeBatch();
         }
     }
 
-    static void insert(Connection connection, String pipeline, String owner, String batchId, int chunk, StoredChunk stored,
-            int recordCount) throws SQLException {
+    /** Stores the chunks in one round trip (a JDBC batch). */
+    static void insert(Connection connection, String pipeline, String owner, List<ChunkAppender.Pending> chunks) throws SQLException {
+        if (chunks.isEmpty()) {
+            return;
+        }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + NAME
                 + " (pipeline, batch_id, chunk, source, record_format, records, record_count, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, pipeline);
-            insert.setString(2, batchId);
-            insert.setInt(3, chunk);
-            insert.setString(4, stored.source());
-            insert.setString(5, stored.format());
-            insert.setBytes(6, stored.records());
-            insert.setInt(7, recordCount);
-            insert.setString(8, owner);
-            insert.executeUpdate();
+            for (ChunkAppender.Pending pending : chunks) {
+                insert.setString(1, pipeline);
+                insert.setString(2, pending.batchId());
+                insert.setInt(3, pending.position());
+                insert.setString(4, pending.chunk().source());
+                insert.setString(5, pending.chunk().format());
+                insert.setBytes(6, pending.chunk().records());
+                insert.setInt(7, pending.records());
+                insert.setString(8, owner);
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 

@@ -2,6 +2,8 @@ package io.batchpipeline.buffer;
 
 import java.sql.SQLException;
 
+import java.util.function.Consumer;
+
 import javax.sql.DataSource;
 
 import io.batchpipeline.common.Errors;
@@ -19,10 +21,13 @@ final class BufferedSourceProgress implements SourceProgress {
 
     private final String name;
     private final DataSource dataSource;
+    private final Consumer<String> forget;
 
-    BufferedSourceProgress(String name, DataSource dataSource) {
+    /** @param forget forgets a source's mark, later: harmless, as the mark names that exact file, or a message id read only on redelivery */
+    BufferedSourceProgress(String name, DataSource dataSource, Consumer<String> forget) {
         this.name = name;
         this.dataSource = dataSource;
+        this.forget = forget;
     }
 
     @Override
@@ -39,20 +44,12 @@ final class BufferedSourceProgress implements SourceProgress {
         }
     }
 
+    /** The mark goes with the buffer's next append: one round trip for many messages, not one each. */
     @Override
     public void sourceDone(Exchange sourceExchange) {
         String key = SourceKey.of(sourceExchange);
-        if (key == null) {
-            return;
-        }
-        try {
-            Transactions.inTransaction(dataSource, connection -> {
-                BufferTable.forgetSource(connection, name, key);
-                return null;
-            });
-        } catch (SQLException e) {
-            // harmless: the mark names this exact file (name, size, time), which is done, or a message id, read only on redelivery
-            LOG.warn("Durable buffer {}: cannot forget how far {} was stored: {}", name, describe(sourceExchange), Errors.describe(e));
+        if (key != null) {
+            forget.accept(key);
         }
     }
 

@@ -84,7 +84,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
         this.dataSource = dataSource;
         this.lease = new OwnerLease(name, instance, dataSource, leaseMillis);
         this.journal = new BufferJournal(name, lease.owner(), dataSource, retry);
-        this.progress = new BufferedSourceProgress(name, dataSource);
+        this.progress = new BufferedSourceProgress(name, dataSource, journal::forget);
         this.recoveryInterval = recoveryInterval;
     }
 
@@ -100,6 +100,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
     @Override
     protected void doStart() throws Exception {
         lease.start();
+        journal.start();
         Set<String> left = Transactions.inTransaction(dataSource, connection -> BufferTable.batchIds(connection, name, lease.owner()));
         if (!left.isEmpty()) {
             LOG.info("Durable buffer {}: {} batches left by an earlier run are written again", name, left.size());
@@ -107,7 +108,8 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
     }
 
     @Override
-    protected void doStop() {
+    protected void doStop() throws InterruptedException {
+        journal.stop(APPENDER_STOP_MILLIS); // what is queued is stored first: the writers of the last batches wait for it
         lease.stop();
     }
 
@@ -143,6 +145,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
     }
 
     private static final long DEPTH_MAX_AGE_MILLIS = 5000;
+    private static final long APPENDER_STOP_MILLIS = 30_000;
 
     // --- Camel's aggregation repository: the batches being filled
 

@@ -21,6 +21,8 @@ import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.observability.SinkHealth;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.source.SourceProgress;
+import io.batchpipeline.source.KafkaOffsets;
+import io.batchpipeline.source.KafkaSource;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
 import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceFormat;
@@ -29,6 +31,7 @@ import io.batchpipeline.steps.HttpAdmission;
 import io.batchpipeline.steps.WriteBatchStep;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.Endpoint;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.spi.AggregationRepository;
 
@@ -153,15 +156,25 @@ public final class Pipeline implements CamelContextAware {
                 settings.intValue(CSV_MAX_LINES), batches, progress);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         // a bus message in flight until written: enough of them to fill every batch the hand-off holds
-        RabbitMqAcknowledgement.configure(context.getEndpoint(settings.text(SOURCE_URI)),
+        Endpoint source = context.getEndpoint(settings.text(SOURCE_URI));
+        RabbitMqAcknowledgement.configure(source,
                 (long) settings.intValue(BATCH_SIZE) * (settings.intValue(WRITERS) + settings.intValue(QUEUE_CAPACITY) + 2));
+        KafkaOffsets offsets = kafkaOffsets(settings, source);
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         PipelineObservers.watch(context, stats, sink, health, new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters,
                 settings.intValue(WRITERS), writers::waitedForRoomNanos, durable != null ? durable : BufferDepth.NONE,
                 FileEndpointFolder.waitingFiles(settings, SOURCE_URI)));
         return new Parts(name, stats, new HttpAdmission(writers, format), reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
-                new AwaitWrittenStep(durable != null, progress));
+                new AwaitWrittenStep(durable != null, progress, offsets));
+    }
+
+    private KafkaOffsets kafkaOffsets(Settings settings, Endpoint source) {
+        try {
+            return KafkaSource.configure(context, source);
+        } catch (IllegalArgumentException e) {
+            throw settings.invalid(SOURCE_URI, e.getMessage(), e);
+        }
     }
 
     /** Records are cut at line breaks and quotes found as bytes, so the charset must write them as ASCII does. */

@@ -1,5 +1,7 @@
 package io.batchpipeline.record;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Tracks the records of one source exchange (a file, a bus message) until every one of them is written or
  * dead-lettered. The source exchange completes only then, so a file moves to {@code .done}, or a message is
@@ -16,6 +18,7 @@ public final class SourceReceipt {
     private boolean sealed;
     private Runnable whenSettled;
     private Exception failure;
+    private CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
 
     /** More records of this source entered the pipeline. */
     public synchronized void add(int records) {
@@ -62,6 +65,16 @@ public final class SourceReceipt {
 
     public synchronized Exception failure() {
         return failure;
+    }
+
+    /** The durable buffer is storing a chunk of this source's records, in the background. */
+    public synchronized void storing(CompletableFuture<Void> chunk) {
+        stored = stored.thenCombine(chunk, (earlier, later) -> null);
+    }
+
+    /** Completes once every chunk of this source handed to the durable buffer is stored; fails if one cannot be. */
+    public synchronized CompletableFuture<Void> stored() {
+        return stored;
     }
 
     /**

@@ -30,6 +30,8 @@ public final class RecordReader {
     private final int csvMaxLinesPerRecord;
     private final BatchRoom room;
     private final SourceProgress progress;
+    /** The source endpoint's URI without secrets, made once: sanitizing it per message was most of a small message's cost. */
+    private volatile String endpointName;
 
     /**
      * @param charset  the bodies' encoding; an ASCII-compatible one, such as UTF-8 or ISO-8859-1
@@ -81,13 +83,24 @@ public final class RecordReader {
     }
 
     /** A file's name; for a message, its endpoint and its id (the broker's when it has one), as dead letters show. */
-    private static String sourceName(Exchange exchange) {
+    private String sourceName(Exchange exchange) {
         String file = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
         if (file != null) {
             return file;
         }
-        String id = BrokerMessage.id(exchange);
-        String endpoint = exchange.getFromEndpoint() != null ? URISupport.sanitizeUri(exchange.getFromEndpoint().getEndpointUri()) : "message";
-        return endpoint + " message " + (id != null ? id : exchange.getMessage().getMessageId());
+        String id = BrokerMessage.identity(exchange);
+        return endpointName(exchange) + " message " + (id != null ? id : exchange.getMessage().getMessageId());
+    }
+
+    private String endpointName(Exchange exchange) {
+        if (exchange.getFromEndpoint() == null) {
+            return "message";
+        }
+        String name = endpointName;
+        if (name == null) { // a pipeline reads one endpoint
+            name = URISupport.sanitizeUri(exchange.getFromEndpoint().getEndpointUri());
+            endpointName = name;
+        }
+        return name;
     }
 }

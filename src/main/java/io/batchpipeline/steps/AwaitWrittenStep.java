@@ -1,8 +1,12 @@
 package io.batchpipeline.steps;
 
 import io.batchpipeline.record.SourceReceipt;
+import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
 import io.batchpipeline.source.SourceProgress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Ordered;
@@ -24,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * which writes them after a crash. Without one, a RabbitMQ message waits like a file (its consumer is made
  * asynchronous, see {@code RabbitMqAcknowledgement}); other sources complete at once: a synchronous caller
  * (direct, or a bus consumer without async acknowledgement) would otherwise wait for its record's batch to
- * close, one record per batch.
+ * close, one record per batch. A Kafka record completes at once too, but its offset is committed only once its
+ * records are written or stored ({@link KafkaOffsets}).
  */
 public class AwaitWrittenStep extends AsyncProcessorSupport {
 
@@ -32,14 +37,17 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
 
     private final boolean durable;
     private final SourceProgress progress;
+    private final KafkaOffsets offsets;
 
     /**
-     * @param durable  records are stored in a durable buffer once read, so every source completes at once
+     * @param durable  records are stored in a durable buffer once read, so every source completes once they are stored
      * @param progress told when a file is done or a message acknowledged, so it forgets how far it was stored
+     * @param offsets  told when a Kafka record is written or stored; null when the source is not Kafka
      */
-    public AwaitWrittenStep(boolean durable, SourceProgress progress) {
+    public AwaitWrittenStep(boolean durable, SourceProgress progress, KafkaOffsets offsets) {
         this.durable = durable;
         this.progress = progress;
+        this.offsets = offsets;
     }
 
     @Override
@@ -49,7 +57,9 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onComplete(Exchange done) {
-                    progress.sourceDone(done);
+                    if (RabbitMqAcknowledgement.acknowledged(done)) { // else it comes again, and resumes after its stored records
+                        progress.sourceDone(done);
+                    }
                 }
 
                 /**
@@ -64,13 +74,31 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
                 }
             });
         }
+        KafkaOffsets.Position position = offsets != null ? KafkaOffsets.Position.of(exchange) : null;
+        if (position != null) {
+            offsets.read(position);
+        }
+        if (receipt == null) { // refused before it was read (HTTP)
+            if (position != null) {
+                offsets.written(position);
+            }
+            callback.done(true);
+            return true;
+        }
+        if (durable) {
+            return awaitStored(exchange, receipt, position, callback);
+        }
+        if (position != null) { // the consumer reads on; the offset is committed once the record is written
+            if (receipt.seal(() -> kafkaRecordDone(position, receipt.failure()))) {
+                kafkaRecordDone(position, receipt.failure());
+            }
+            callback.done(true);
+            return true;
+        }
         boolean file = exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>;
         boolean http = exchange.getFromEndpoint() instanceof PlatformHttpEndpoint;
         boolean acknowledged = RabbitMqAcknowledgement.acknowledgesOnCompletion(exchange.getFromEndpoint());
-        if (receipt == null || durable || !(file || http || acknowledged)) {
-            if (http && receipt != null) {
-                answer(exchange, "{\"records\":" + receipt.records() + ",\"stored\":" + receipt.records() + "}");
-            }
+        if (!(file || http || acknowledged)) {
             callback.done(true);
             return true;
         }
@@ -83,6 +111,55 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
                     exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class));
         }
         return false;
+    }
+
+    /**
+     * With a durable buffer a source completes once its records are stored. The buffer appends the chunks of many
+     * sources in one transaction, in the background, so this waits without holding a thread.
+     */
+    private boolean awaitStored(Exchange exchange, SourceReceipt receipt, KafkaOffsets.Position position, AsyncCallback callback) {
+        CompletableFuture<Void> stored = receipt.stored();
+        if (position != null) { // the consumer reads on, so that many records share a transaction; the commit waits
+            stored.whenComplete((ignored, failure) -> kafkaRecordDone(position, unwrap(failure)));
+            callback.done(true);
+            return true;
+        }
+        if (stored.isDone() || exchange.getContext().isStopping()) {
+            // while stopping, on the consumer's thread: its consumer closes its channel (a RabbitMQ one returns what is
+            // unacknowledged to the queue) only once this returns, so no message is delivered again elsewhere while its
+            // records are still on their way into the buffer, where the other instance could not yet see them
+            stored(exchange, receipt, stored.handle((ignored, failure) -> failure).join());
+            callback.done(true);
+            return true;
+        }
+        stored.whenComplete((ignored, failure) -> {
+            stored(exchange, receipt, failure);
+            callback.done(false);
+        });
+        return false;
+    }
+
+    private void stored(Exchange exchange, SourceReceipt receipt, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause != null) {
+            exchange.setException(cause instanceof Exception e ? e : new IllegalStateException(cause));
+        } else if (exchange.getFromEndpoint() instanceof PlatformHttpEndpoint) {
+            answer(exchange, "{\"records\":" + receipt.records() + ",\"stored\":" + receipt.records() + "}");
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** Its offset is committed once this and every earlier record of its partition are done. */
+    private void kafkaRecordDone(KafkaOffsets.Position position, Throwable failure) {
+        if (failure == null) {
+            offsets.written(position);
+        } else { // its offset stays uncommitted: later offsets of its partition wait, and a restart reads it again
+            LOG.warn("Kafka record {} could not be {} ({}); it is read again after a restart", position, durable ? "stored" : "written",
+                    failure.getMessage());
+        }
     }
 
     private static void complete(Exchange exchange, SourceReceipt receipt, AsyncCallback callback, boolean http, boolean sync) {

@@ -2,6 +2,7 @@ package io.batchpipeline.steps;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.BatchJournal;
@@ -75,6 +76,7 @@ public class WriteBatchStep<R> implements Processor {
      * first; what it leaves is parsed, converted and written.
      */
     private void write(Batch batch, String completedBy) throws Exception {
+        awaitStored(batch);
         FlushReason reason = FlushReason.of(batch.recovered(), completedBy);
         List<SourceRecord> records = batch.records();
         SameTransaction release = journal.release(batch);
@@ -89,6 +91,18 @@ public class WriteBatchStep<R> implements Processor {
         }
         stats.batchWritten(reason, records.size(), written, System.nanoTime() - start, batch.closedAt() - batch.deadline());
         LOG.debug("Wrote {} of {} records (closed by {})", written, records.size(), reason.label());
+    }
+
+    /**
+     * With the durable buffer, the batch's last chunks may still be on their way into it: the write deletes them in
+     * its own transaction, so it waits for them (a batch that could not be stored is not written; its sources fail).
+     */
+    private static void awaitStored(Batch batch) throws Exception {
+        try {
+            batch.stored().get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /** Parses and converts the records with the sink, dead-letters those that do not convert, writes the rest. */

@@ -1,0 +1,153 @@
+package io.batchpipeline.source;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.batchpipeline.common.Errors;
+import org.apache.camel.Exchange;
+import org.apache.camel.ShutdownRunningTask;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.spi.ShutdownAware;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pipeline's Kafka offsets: a record's offset is committed only once it and every earlier record of its partition
+ * are written or dead-lettered (with the durable buffer: stored). The consumer does not wait for that: it reads on
+ * while earlier records wait for their batch, so records of many messages share a batch, and the committed offset
+ * of each partition trails the oldest record not yet written. A crash therefore reads again from there: at least once.
+ *
+ * <p>Written by hand because camel-kafka has no such mode: its manual commits store one offset per partition, last
+ * caller wins (a writer finishing an older batch would move it back), and commit only after a poll that returned
+ * records of that partition, so the last records of a quiet topic would stay uncommitted. Here the commit is made on
+ * the consumer's own thread after every poll ({@link KafkaCommitListener}), and a graceful stop waits until every
+ * record read is written and committed ({@link ShutdownAware}).
+ */
+public final class KafkaOffsets extends ServiceSupport implements ShutdownAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaOffsets.class);
+
+    /** Where a Kafka record sits, as the consumer's headers tell; null for other sources. */
+    public record Position(TopicPartition partition, long offset) {
+
+        public static Position of(Exchange exchange) {
+            String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+            Integer partition = exchange.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
+            Long offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+            return topic == null || partition == null || offset == null ? null : new Position(new TopicPartition(topic, partition), offset);
+        }
+
+        @Override
+        public String toString() {
+            return partition + "@" + offset;
+        }
+    }
+
+    private final Map<TopicPartition, Progress> partitions = new ConcurrentHashMap<>();
+
+    /** The record at {@code position} entered the pipeline; called on the consumer's thread, in offset order per partition. */
+    public void read(Position position) {
+        partitions.computeIfAbsent(position.partition(), p -> new Progress()).read(position.offset());
+    }
+
+    /** Its records are written, dead-lettered or stored; called on any thread. */
+    public void written(Position position) {
+        Progress progress = partitions.get(position.partition());
+        if (progress != null) {
+            progress.written(position.offset());
+        }
+    }
+
+    /** Commits, asynchronously, every assigned partition whose written prefix grew. Called on the consumer's thread. */
+    void commit(Consumer<?, ?> consumer) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        for (Map.Entry<TopicPartition, Progress> entry : partitions.entrySet()) {
+            TopicPartition partition = entry.getKey();
+            Progress progress = entry.getValue();
+            long next = progress.toCommit();
+            if (next < 0 || !assigned.contains(partition)) {
+                continue; // nothing new, or the partition went to another consumer, which reads on from its commit
+            }
+            consumer.commitAsync(Map.of(partition, new OffsetAndMetadata(next)), (offsets, error) -> {
+                if (error == null) {
+                    progress.committed(next);
+                } else {
+                    progress.commitFailed(next);
+                    LOG.warn("cannot commit offset {} of {}: {}; it is tried again after the next poll, and a restart reads from the last commit",
+                            next, partition, Errors.describe(error));
+                }
+            });
+        }
+    }
+
+    /** Records read but not yet written, and a commit not yet made: a graceful stop waits for them. */
+    @Override
+    public int getPendingExchangesSize() {
+        long pending = 0;
+        for (Progress progress : partitions.values()) {
+            pending += progress.pending();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, pending);
+    }
+
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {
+        return false;
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        if (forced && getPendingExchangesSize() > 0) {
+            LOG.warn("stopping with {} Kafka records not yet written or committed: they are read again at the next start", getPendingExchangesSize());
+        }
+    }
+
+    /** One partition: offsets read and not yet written, and how far it is committed. */
+    private static final class Progress {
+
+        private final TreeSet<Long> unwritten = new TreeSet<>();
+        private long nextUnread = -1;
+        private long committed = -1;
+        private long requested = -1;
+
+        synchronized void read(long offset) {
+            unwritten.add(offset);
+            nextUnread = Math.max(nextUnread, offset + 1);
+        }
+
+        synchronized void written(long offset) {
+            unwritten.remove(offset);
+        }
+
+        /** The offset to commit now (the oldest record not yet written), or -1 when that is committed or asked for already. */
+        synchronized long toCommit() {
+            long next = unwritten.isEmpty() ? nextUnread : unwritten.first();
+            if (next <= Math.max(committed, requested)) {
+                return -1;
+            }
+            requested = next;
+            return next;
+        }
+
+        synchronized void committed(long offset) {
+            committed = Math.max(committed, offset);
+        }
+
+        synchronized void commitFailed(long offset) {
+            if (requested == offset) {
+                requested = committed;
+            }
+        }
+
+        synchronized long pending() {
+            long next = unwritten.isEmpty() ? nextUnread : unwritten.first();
+            return unwritten.size() + (next > committed ? 1 : 0);
+        }
+    }
+}
