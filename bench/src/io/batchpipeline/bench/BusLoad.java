@@ -166,9 +166,9 @@ final class BusLoad {
         TestKafka.createTopic(topic, 3);
         Path work = Files.createTempDirectory(out, "bus-lateness-");
         List<String> command = idle(jar.build(work, "kafka:" + topic + "?brokers=" + TestKafka.bootstrapServers() + "&groupId=" + topic,
-                List.of("-Dsource.format=jsonl", "-Dbatch.size=100000", "-Dbatch.timeout=200")), 4);
+                List.of("-Dsource.format=jsonl", "-Dbatch.size=100000", "-Dbatch.timeout=200")), 10);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("pipeline.log").toFile()).start();
-        Thread.sleep(8_000); // started and in its group
+        Thread.sleep(5_000); // started and in its group, well before its 10 idle seconds end it
         long start = System.nanoTime();
         int sent = 0;
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {

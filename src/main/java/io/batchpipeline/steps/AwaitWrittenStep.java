@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
  * ({@code platform-http:}) is answered the same way: 200 once its records are written or dead-lettered, with their
  * counts, so a client that got no answer sends again.
  *
- * <p>With a durable buffer every source completes at once: its records are stored in the buffer already,
- * which writes them after a crash. Without one, a RabbitMQ message waits like a file (its consumer is made
- * asynchronous, see {@code RabbitMqAcknowledgement}); other sources complete at once: a synchronous caller
- * (direct, or a bus consumer without async acknowledgement) would otherwise wait for its record's batch to
- * close, one record per batch. A Kafka record completes at once too, but its offset is committed only once its
- * records are written or stored ({@link KafkaOffsets}).
+ * <p>Without a durable buffer, a RabbitMQ message waits like a file (its consumer is made asynchronous, see
+ * {@code RabbitMqAcknowledgement}); other sources complete at once: a synchronous caller (direct, or a bus consumer
+ * without async acknowledgement) would otherwise wait for its record's batch to close, one record per batch. With
+ * one, a source completes once its records are stored, which the buffer does in the background for many sources at
+ * a time: files, requests and RabbitMQ messages wait without a thread, other consumers on theirs. A Kafka record
+ * completes at once either way; its offset is committed once its records are written, or stored ({@link KafkaOffsets}).
  */
 public class AwaitWrittenStep extends AsyncProcessorSupport {
 
@@ -95,13 +95,12 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        boolean file = exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>;
-        boolean http = exchange.getFromEndpoint() instanceof PlatformHttpEndpoint;
-        boolean acknowledged = RabbitMqAcknowledgement.acknowledgesOnCompletion(exchange.getFromEndpoint());
-        if (!(file || http || acknowledged)) {
+        if (!completesLater(exchange)) {
             callback.done(true);
             return true;
         }
+        boolean file = exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>;
+        boolean http = exchange.getFromEndpoint() instanceof PlatformHttpEndpoint;
         if (receipt.seal(() -> complete(exchange, receipt, callback, http, false))) {
             complete(exchange, receipt, callback, http, true);
             return true;
@@ -124,8 +123,9 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        if (stored.isDone() || exchange.getContext().isStopping()) {
-            // while stopping, on the consumer's thread: its consumer closes its channel (a RabbitMQ one returns what is
+        if (stored.isDone() || !completesLater(exchange) || exchange.getContext().isStopping()) {
+            // on the consumer's thread: a consumer that acknowledges when the route returns (MQTT, NATS) must not return
+            // before the store; and while stopping, a consumer closes its channel (a RabbitMQ one returns what is
             // unacknowledged to the queue) only once this returns, so no message is delivered again elsewhere while its
             // records are still on their way into the buffer, where the other instance could not yet see them
             stored(exchange, receipt, stored.handle((ignored, failure) -> failure).join());
@@ -150,6 +150,15 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
 
     private static Throwable unwrap(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /**
+     * Whether the source takes the completion of its exchange, later and on another thread, as its acknowledgement:
+     * a file (moved to done), an HTTP request (answered), a RabbitMQ message set up by {@link RabbitMqAcknowledgement}.
+     */
+    private static boolean completesLater(Exchange exchange) {
+        return exchange.getFromEndpoint() instanceof GenericFileEndpoint<?> || exchange.getFromEndpoint() instanceof PlatformHttpEndpoint
+                || RabbitMqAcknowledgement.acknowledgesOnCompletion(exchange.getFromEndpoint());
     }
 
     /** Its offset is committed once this and every earlier record of its partition are done. */
