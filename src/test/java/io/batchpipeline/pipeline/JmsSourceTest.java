@@ -1,0 +1,59 @@
+package io.batchpipeline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.batchpipeline.record.FlushReason;
+import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.RunningPipeline;
+import io.batchpipeline.support.SampleData;
+import io.batchpipeline.support.TestArtemis;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * JMS (Artemis' own client, {@code jms:}) and AMQP 1.0 (Qpid JMS, {@code amqp:}) as sources, configured by properties
+ * alone as the docs' recipes do, on a real Artemis broker started in this JVM.
+ */
+class JmsSourceTest {
+
+    @TempDir
+    Path dir;
+
+    private final String queue = "orders-" + System.nanoTime();
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jms", "amqp"})
+    void oneRecordPerMessageFillsSharedBatchesAndABadMessageIsOneDeadLetter(String component) throws Exception {
+        TestArtemis.send(queue, 1, 3_000, id -> id == 7 ? "" : SampleData.jsonLine(id));
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("source.format", "jsonl");
+        settings.put("source.uri", component + ":queue:" + queue);
+        if (component.equals("jms")) {
+            settings.put("camel.beans.artemis", "#class:org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory");
+            settings.put("camel.beans.artemis.brokerURL", TestArtemis.url());
+            settings.put("camel.component.jms.connection-factory", "#bean:artemis");
+        } else {
+            settings.put("camel.beans.qpid", "#class:org.apache.qpid.jms.JmsConnectionFactory");
+            settings.put("camel.beans.qpid.remoteURI", TestArtemis.url().replace("tcp:", "amqp:"));
+            settings.put("camel.component.amqp.connection-factory", "#bean:qpid");
+        }
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> pipeline.stats().rowsWritten() == 2_999 && pipeline.stats().recordsRejected() == 1);
+            assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(DISTINCT id) FROM orders")).isEqualTo(2_999);
+            assertThat(pipeline.stats().batches(FlushReason.SIZE) + pipeline.stats().batches(FlushReason.TIMEOUT))
+                    .as("records of many messages share a batch").isLessThan(100);
+        }
+        List<JsonNode> rejected = SampleData.readJsonLines(dir.resolve("deadletter/rejected.jsonl"));
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0).get("source").asText()).startsWith(component + "://queue:" + queue + " message ").contains("ID");
+        assertThat(rejected.get(0).get("reason").asText()).contains("the body is empty");
+    }
+}
