@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;
+import io.batchpipeline.support.TcpProxy;
 import io.batchpipeline.support.TestKafka;
+import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +76,34 @@ class KafkaSourceTest {
 
         assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(*) FROM orders")).isEqualTo(500);
         assertThat(TestKafka.lag(topic, group)).isZero();
+    }
+
+    /** However long the database is away, nothing is committed past what is written, and all of it arrives once it is back. */
+    @Test
+    void aDatabaseOutageCommitsNothingAndLosesNothing() throws Exception {
+        String table = topic.replace('-', '_');
+        Databases.recreateOrdersTable(table, true);
+        TestKafka.createTopic(topic, 2);
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
+            Map<String, String> settings = kafka(RunningPipeline.defaults(dir));
+            settings.put("sink.jdbc.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres");
+            settings.put("sink.jdbc.username", "postgres");
+            settings.put("sink.jdbc.table", table);
+            settings.put("sink.jdbc.init-script", "");
+            settings.put("sink.retry.max-attempts", "2");
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                proxy.cut();
+                TestKafka.send(topic, 1, 5_000, SampleData::jsonLine);
+                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.management("/observe/health/ready").body().contains("SQLSTATE 08"));
+                assertThat(TestKafka.lag(topic, group)).as("nothing committed while nothing is written").isEqualTo(5_000);
+
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(120)).until(() -> TestKafka.lag(topic, group) == 0);
+                assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(*) FROM " + table)).isEqualTo(5_000);
+            }
+        } finally {
+            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
+        }
     }
 
     @Test
