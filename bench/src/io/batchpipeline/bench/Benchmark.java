@@ -158,12 +158,14 @@ public final class Benchmark {
         }
         if (options.only().isEmpty() || options.only().stream().anyMatch(o -> o.startsWith(BUS.strip()))) {
             System.out.println("Measuring timeout-flush lateness under Kafka load (5,000 messages/s, batch.timeout=200)...");
-            busLateness = bus.kafkaLateness(5_000, 20);
+            busLateness = bus.kafkaLateness(5_000, 20, false);
+            busLatenessDurable = bus.kafkaLateness(5_000, 20, true);
         }
     }
 
     /** Records sent, p50 and p99 ms of timeout batches closing late, under Kafka load. */
     private long[] busLateness;
+    private long[] busLatenessDurable;
 
     /** Runs one path, unless --only names others, and adds what the PostgreSQL server spent meanwhile. */
     private void measure(String name, String method, Callable<Sample> run) throws Exception {
@@ -361,7 +363,9 @@ public final class Benchmark {
         }
         if (busLateness != null) {
             r.append(String.format("%nTimeout-flush lateness under Kafka load (%,d one-record messages at 5,000/s, batch.timeout=200 ms): "
-                    + "timeout batches closed after their deadline by p50 %d ms, p99 %d ms.%n", busLateness[0], busLateness[1], busLateness[2]));
+                    + "timeout batches closed after their deadline by p50 %d ms, p99 %d ms; with the durable buffer (%,d messages) p50 %d ms, "
+                    + "p99 %d ms.%n", busLateness[0], busLateness[1], busLateness[2], busLatenessDurable[0], busLatenessDurable[1],
+                    busLatenessDurable[2]));
         }
         if (lateness == null) {
             return r.toString();

@@ -158,15 +158,15 @@ final class BusLoad {
     /**
      * One record per message sent at {@code perSecond} to a topic for {@code seconds}, into batches far larger than
      * that pace fills: every batch closes on its 200 ms deadline while the consumer is busy. Returns p50 and p99 of
-     * how late they closed, from the jar's summary.
+     * how late they closed, from the jar's summary; in memory or with the durable buffer.
      */
-    long[] kafkaLateness(int perSecond, int seconds) throws Exception {
+    long[] kafkaLateness(int perSecond, int seconds, boolean durable) throws Exception {
         db.recreateTable();
         String topic = "bench-lateness-" + System.nanoTime();
         TestKafka.createTopic(topic, 3);
         Path work = Files.createTempDirectory(out, "bus-lateness-");
         List<String> command = idle(jar.build(work, "kafka:" + topic + "?brokers=" + TestKafka.bootstrapServers() + "&groupId=" + topic,
-                List.of("-Dsource.format=jsonl", "-Dbatch.size=100000", "-Dbatch.timeout=200")), 10);
+                List.of("-Dsource.format=jsonl", "-Dbatch.size=100000", "-Dbatch.timeout=200", "-Dbatch.durable=" + durable)), 10);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("pipeline.log").toFile()).start();
         Thread.sleep(5_000); // started and in its group, well before its 10 idle seconds end it
         long start = System.nanoTime();
