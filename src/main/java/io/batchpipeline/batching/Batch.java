@@ -2,9 +2,9 @@ package io.batchpipeline.batching;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import io.batchpipeline.record.SourceRecord;
+import io.batchpipeline.record.StoredChunks;
 
 /**
  * The records collected by the aggregator for one write. {@code id} is the aggregated exchange's id, which
@@ -20,7 +20,7 @@ public final class Batch {
     private int chunks;
     private long characters;
     private boolean recovered;
-    private CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
+    private final StoredChunks stored = new StoredChunks();
 
     Batch(String id, int expectedSize, long deadline) {
         this.id = id;
@@ -71,13 +71,8 @@ public final class Batch {
         return chunks;
     }
 
-    /** The durable buffer is storing one of the batch's chunks, in the background. */
-    public synchronized void storing(CompletableFuture<Void> chunk) {
-        stored = stored.thenCombine(chunk, (earlier, later) -> null);
-    }
-
-    /** Completes once every chunk of the batch is stored (at once when the batch is not kept durably). */
-    public synchronized CompletableFuture<Void> stored() {
+    /** The batch's chunks that the durable buffer stores (none when the batch is not kept durably). */
+    public StoredChunks stored() {
         return stored;
     }
 

@@ -53,9 +53,9 @@ final class BufferJournal implements BatchJournal {
         CompletableFuture<Void> ticket = new CompletableFuture<>();
         appender.append(new ChunkAppender.Pending(batch.id(), position, stored, chunk.size(), SourceKey.of(chunkExchange),
                 chunk.get(chunk.size() - 1).line(), ticket));
-        batch.storing(ticket);
+        batch.stored().add(ticket);
         if (first.receipt() != null) {
-            first.receipt().storing(ticket);
+            first.receipt().stored().add(ticket);
         }
     }
 

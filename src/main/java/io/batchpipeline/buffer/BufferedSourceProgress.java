@@ -1,7 +1,6 @@
 package io.batchpipeline.buffer;
 
 import java.sql.SQLException;
-
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -11,13 +10,9 @@ import io.batchpipeline.jdbc.Transactions;
 import io.batchpipeline.source.BrokerMessage;
 import io.batchpipeline.source.SourceProgress;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** How far each file or message was stored, as the buffer's journal recorded it ({@code batch_pipeline_sources}). */
 final class BufferedSourceProgress implements SourceProgress {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BufferedSourceProgress.class);
 
     private final String name;
     private final DataSource dataSource;

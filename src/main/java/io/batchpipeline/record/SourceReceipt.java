@@ -1,7 +1,5 @@
 package io.batchpipeline.record;
 
-import java.util.concurrent.CompletableFuture;
-
 /**
  * Tracks the records of one source exchange (a file, a bus message) until every one of them is written or
  * dead-lettered. The source exchange completes only then, so a file moves to {@code .done}, or a message is
@@ -18,7 +16,7 @@ public final class SourceReceipt {
     private boolean sealed;
     private Runnable whenSettled;
     private Exception failure;
-    private CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
+    private final StoredChunks stored = new StoredChunks();
 
     /** More records of this source entered the pipeline. */
     public synchronized void add(int records) {
@@ -67,13 +65,8 @@ public final class SourceReceipt {
         return failure;
     }
 
-    /** The durable buffer is storing a chunk of this source's records, in the background. */
-    public synchronized void storing(CompletableFuture<Void> chunk) {
-        stored = stored.thenCombine(chunk, (earlier, later) -> null);
-    }
-
-    /** Completes once every chunk of this source handed to the durable buffer is stored; fails if one cannot be. */
-    public synchronized CompletableFuture<Void> stored() {
+    /** This source's chunks that the durable buffer stores. */
+    public StoredChunks stored() {
         return stored;
     }
 

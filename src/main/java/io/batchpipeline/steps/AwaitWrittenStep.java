@@ -1,12 +1,12 @@
 package io.batchpipeline.steps;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
 import io.batchpipeline.source.SourceProgress;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Ordered;
@@ -117,7 +117,7 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
      * sources in one transaction, in the background, so this waits without holding a thread.
      */
     private boolean awaitStored(Exchange exchange, SourceReceipt receipt, KafkaOffsets.Position position, AsyncCallback callback) {
-        CompletableFuture<Void> stored = receipt.stored();
+        CompletableFuture<Void> stored = receipt.stored().all();
         if (position != null) { // the consumer reads on, so that many records share a transaction; the commit waits
             stored.whenComplete((ignored, failure) -> kafkaRecordDone(position, unwrap(failure)));
             callback.done(true);

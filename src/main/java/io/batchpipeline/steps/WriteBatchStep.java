@@ -99,7 +99,7 @@ public class WriteBatchStep<R> implements Processor {
      */
     private static void awaitStored(Batch batch) throws Exception {
         try {
-            batch.stored().get();
+            batch.stored().all().get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }

@@ -244,7 +244,7 @@ abstract class DurableBufferContract {
 
     /** The buffer stores chunks in the background: the test goes on once this one is stored, as a writer would. */
     private static Exchange stored(Exchange batchExchange) {
-        batchExchange.getMessage().getBody(Batch.class).stored().join();
+        batchExchange.getMessage().getBody(Batch.class).stored().all().join();
         return batchExchange;
     }
 
