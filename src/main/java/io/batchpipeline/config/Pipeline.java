@@ -23,6 +23,7 @@ import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.source.SourceProgress;
 import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.KafkaSource;
+import io.batchpipeline.source.MessageMetadata;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
 import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceFormat;
@@ -39,6 +40,7 @@ import static io.batchpipeline.config.Setting.BATCH_MAX_BYTES;
 import static io.batchpipeline.config.Setting.BATCH_SIZE;
 import static io.batchpipeline.config.Setting.BATCH_TIMEOUT;
 import static io.batchpipeline.config.Setting.CSV_DELIMITER;
+import static io.batchpipeline.config.Setting.METADATA;
 import static io.batchpipeline.config.Setting.CSV_MAX_LINES;
 import static io.batchpipeline.config.Setting.DEAD_LETTER_URI;
 import static io.batchpipeline.config.Setting.DURABLE;
@@ -131,6 +133,7 @@ public final class Pipeline implements CamelContextAware {
         // what needs no connection is checked first
         Charset charset = charset(settings);
         char delimiter = csvDelimiter(settings);
+        MessageMetadata metadata = metadata(settings);
         settings.validate(TIMEOUT_CHECK_INTERVAL); // the route template reads it as a placeholder
         FileEndpointFolder.require(settings, SOURCE_URI, false);
         FileEndpointFolder.require(settings, DEAD_LETTER_URI, true);
@@ -153,7 +156,7 @@ public final class Pipeline implements CamelContextAware {
                 TimeoutMode.of(settings.text(TIMEOUT_MODE)), journal, stats);
         SourceFormat format = SourceFormat.of(settings.text(SOURCE_FORMAT));
         RecordReader reader = new RecordReader(format, charset, settings.intValue(MAX_RECORD_BYTES), delimiter,
-                settings.intValue(CSV_MAX_LINES), batches, progress);
+                settings.intValue(CSV_MAX_LINES), batches, progress, metadata);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
         // a bus message in flight until written: enough of them to fill every batch the hand-off holds
         Endpoint source = context.getEndpoint(settings.text(SOURCE_URI));
@@ -167,6 +170,14 @@ public final class Pipeline implements CamelContextAware {
                 FileEndpointFolder.waitingFiles(settings, SOURCE_URI)));
         return new Parts(name, stats, new HttpAdmission(writers, format), reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
                 new AwaitWrittenStep(durable != null, progress, offsets));
+    }
+
+    private static MessageMetadata metadata(Settings settings) {
+        try {
+            return MessageMetadata.parse(settings.text(METADATA));
+        } catch (IllegalArgumentException e) {
+            throw settings.invalid(METADATA, e.getMessage(), e);
+        }
     }
 
     private KafkaOffsets kafkaOffsets(Settings settings, Endpoint source) {

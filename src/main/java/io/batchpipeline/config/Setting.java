@@ -34,6 +34,8 @@ public enum Setting {
     CSV_DELIMITER(Section.SOURCE, "source.csv.delimiter", "csvDelimiter", Type.CHARACTER, ",", "CSV field delimiter"),
     CSV_MAX_LINES(Section.SOURCE, "source.csv.max-lines-per-record", "csvMaxLinesPerRecord", Type.POSITIVE_INT, "1000",
             "longest CSV record in lines (a stray quote)"),
+    METADATA(Section.SOURCE, "source.metadata", "metadata", Type.OPTIONAL, "",
+            "message metadata as record fields: name:field,..."),
     SHARED_FOLDER(Section.SOURCE, "source.shared-folder", "sharedFolder", Type.BOOLEAN, "false",
             "several instances read the folder; each file is claimed in the database"),
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchpipeline.record.MessageFields;
 import io.batchpipeline.record.SourceRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -57,6 +58,10 @@ public class DeadLetters implements CamelContextAware {
         entry.put("line", record.line());
         entry.put("reason", reason);
         entry.put("record", record.raw());
+        MessageFields message = MessageFields.of(record.format());
+        if (!message.isEmpty()) { // what source.metadata took from the message: its id, offset, chosen headers
+            entry.put("message", message.asMap());
+        }
         send(endpointUri, entry);
     }
 

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
+import io.batchpipeline.record.MessageFields;
 import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
@@ -27,6 +28,7 @@ abstract class LineRecordIterator implements Iterator<SourceRecord>, Closeable {
     private long lineNumber;
     private SourceRecord next;
     private boolean done;
+    private MessageFields fields = MessageFields.NONE;
 
     LineRecordIterator(String source, LineReader reader, SourceReceipt receipt) {
         this.source = source;
@@ -59,9 +61,14 @@ abstract class LineRecordIterator implements Iterator<SourceRecord>, Closeable {
         lineNumber -= lines.size();
     }
 
+    /** Fields of the message being read that each record carries after its own; set before the first record is read. */
+    void addFields(MessageFields fields) {
+        this.fields = fields;
+    }
+
     /** A record of this source: parsed by {@code format}, or malformed when its bytes were not valid in the charset. */
     protected final SourceRecord record(long line, String raw, String invalid, RecordFormat format) {
-        return new SourceRecord(source, line, raw, invalid == null ? format : new UnreadableRecord(invalid), receipt);
+        return new SourceRecord(source, line, raw, fields.addTo(invalid == null ? format : new UnreadableRecord(invalid)), receipt);
     }
 
     /** Number of the last line returned by {@link #readLine()}, starting at 1. */

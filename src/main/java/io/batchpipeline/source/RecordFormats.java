@@ -1,6 +1,7 @@
 package io.batchpipeline.source;
 
 import io.batchpipeline.record.RecordFormat;
+import io.batchpipeline.record.WithMessageFields;
 
 /** Rebuilds the record format that {@link RecordFormat#spec()} described, for records read back from the durable buffer. */
 public final class RecordFormats {
@@ -11,6 +12,9 @@ public final class RecordFormats {
     public static RecordFormat ofSpec(String spec) {
         if (spec.equals(JsonRecordFormat.SPEC)) {
             return JsonRecordFormat.STANDARD;
+        }
+        if (spec.startsWith(WithMessageFields.SPEC_PREFIX)) {
+            return WithMessageFields.ofSpec(spec, RecordFormats::ofSpec);
         }
         if (spec.startsWith(UnreadableRecord.SPEC_PREFIX)) {
             return new UnreadableRecord(spec.substring(UnreadableRecord.SPEC_PREFIX.length()));

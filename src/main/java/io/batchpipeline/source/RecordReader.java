@@ -6,6 +6,7 @@ import java.nio.charset.Charset;
 import java.util.Iterator;
 import java.util.List;
 
+import io.batchpipeline.record.MessageFields;
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
 import org.apache.camel.Exchange;
@@ -30,6 +31,7 @@ public final class RecordReader {
     private final int csvMaxLinesPerRecord;
     private final BatchRoom room;
     private final SourceProgress progress;
+    private final MessageMetadata metadata;
     /** The source endpoint's URI without secrets, made once: sanitizing it per message was most of a small message's cost. */
     private volatile String endpointName;
 
@@ -38,9 +40,10 @@ public final class RecordReader {
      * @param maxRecordBytes a longer record (a longer line of a CSV record) is rejected, and never held whole in memory
      * @param room     what the open batch can still take: chunks are cut to fill it exactly
      * @param progress how far an earlier run stored each file, or {@link SourceProgress#NONE}
+     * @param metadata what of each message its records carry as fields, or {@link MessageMetadata#NONE}
      */
     public RecordReader(SourceFormat format, Charset charset, int maxRecordBytes, char csvDelimiter, int csvMaxLinesPerRecord,
-            BatchRoom room, SourceProgress progress) {
+            BatchRoom room, SourceProgress progress, MessageMetadata metadata) {
         this.format = format;
         this.charset = charset;
         this.maxRecordBytes = maxRecordBytes;
@@ -48,6 +51,7 @@ public final class RecordReader {
         this.csvMaxLinesPerRecord = csvMaxLinesPerRecord;
         this.room = room;
         this.progress = progress;
+        this.metadata = metadata;
     }
 
     public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
@@ -56,6 +60,7 @@ public final class RecordReader {
         String source = sourceName(exchange);
         SourceReceipt receipt = new SourceReceipt();
         exchange.setProperty(SourceReceipt.PROPERTY, receipt);
+        MessageFields fields = metadata.of(exchange);
         InputStream in;
         if (exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>) {
             in = exchange.getMessage().getMandatoryBody(InputStream.class);
@@ -65,7 +70,7 @@ public final class RecordReader {
             if (problem != null) {
                 receipt.add(1);
                 String preview = body == null ? "" : new String(body, 0, Math.min(body.length, 1000), charset);
-                return List.of(List.of(new SourceRecord(source, 1, preview, new UnreadableRecord(problem), receipt))).iterator();
+                return List.of(List.of(new SourceRecord(source, 1, preview, fields.addTo(new UnreadableRecord(problem)), receipt))).iterator();
             }
             in = new ByteArrayInputStream(body);
         }
@@ -74,6 +79,7 @@ public final class RecordReader {
             case CSV -> new CsvRecordIterator(source, reader, receipt, csvDelimiter, csvMaxLinesPerRecord);
             case JSONL -> new JsonLinesRecordIterator(source, reader, receipt, JsonRecordFormat.STANDARD);
         };
+        records.addFields(fields);
         long stored = progress.storedThrough(exchange);
         if (stored > 0) {
             records.skipThrough(stored);

@@ -23,6 +23,7 @@ import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.Row;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.jdbc.JdbcBatchSink;
+import io.batchpipeline.source.MessageMetadata;
 import io.batchpipeline.source.RecordFormats;
 import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceFormat;
@@ -67,7 +68,7 @@ abstract class DurableBufferContract {
         Databases.execute(url, user, password, "DROP TABLE IF EXISTS buffered_orders", "CREATE TABLE buffered_orders (id BIGINT, customer VARCHAR(100))");
         buffer = instance("instance-a");
         strategy = strategy(buffer);
-        reader = new RecordReader(SourceFormat.CSV, StandardCharsets.UTF_8, 1 << 20, ',', 1000, strategy, buffer.progress());
+        reader = new RecordReader(SourceFormat.CSV, StandardCharsets.UTF_8, 1 << 20, ',', 1000, strategy, buffer.progress(), MessageMetadata.NONE);
     }
 
     @AfterEach

@@ -46,10 +46,11 @@ class KafkaSourceTest {
     }
 
     @Test
-    void aMessageThatCannotBeReadIsDeadLetteredWithItsTopicPartitionAndOffsetAndTheOffsetMovesOn() throws Exception {
+    void aMessageThatCannotBeReadIsDeadLetteredWithItsTopicPartitionOffsetAndMetadataAndTheOffsetMovesOn() throws Exception {
         TestKafka.createTopic(topic, 1);
         TestKafka.send(topic, 1, 3, id -> id == 2 ? "not json" : SampleData.jsonLine(id));
         Map<String, String> settings = kafka(RunningPipeline.defaults(dir));
+        settings.put("source.metadata", "partition,offset,key");
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.stats().rowsWritten() == 2 && pipeline.stats().recordsRejected() == 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.lag(topic, group) == 0);
@@ -58,6 +59,40 @@ class KafkaSourceTest {
         assertThat(rejected).hasSize(1);
         assertThat(rejected.get(0).get("source").asText()).contains(topic + "-0@1");
         assertThat(rejected.get(0).get("reason").asText()).contains("not JSON lines");
+        assertThat(rejected.get(0).get("message").toString()).isEqualTo("{\"partition\":0,\"offset\":1,\"key\":\"2\"}");
+    }
+
+    /** Keyed on topic, partition and offset, an upsert loads each Kafka record once, however often the topic is read. */
+    @Test
+    void recordsCarryTheirMessagesMetadataSoThatReadingTheTopicTwiceLoadsEachRecordOnce() throws Exception {
+        TestKafka.createTopic(topic, 2);
+        TestKafka.send(topic, 1, 1_000, SampleData::jsonLine, Map.of("tenant", "acme"));
+        Map<String, String> settings = kafka(RunningPipeline.defaults(dir));
+        settings.put("source.metadata", "topic:src_topic,partition:src_partition,offset:src_offset,key:src_key,timestamp:sent_at,header.tenant");
+        settings.put("sink.jdbc.init-script", "");
+        settings.put("sink.jdbc.table", "kafka_orders");
+        settings.put("sink.jdbc.mode", "upsert");
+        settings.put("sink.jdbc.key-columns", "src_topic,src_partition,src_offset");
+        String url = settings.get("sink.jdbc.url");
+        Databases.execute(url, "sa", "", "CREATE TABLE kafka_orders (src_topic VARCHAR(100), src_partition INTEGER, src_offset BIGINT,"
+                + " src_key VARCHAR(20), sent_at TIMESTAMP WITH TIME ZONE NOT NULL, tenant VARCHAR(20), id BIGINT, customer VARCHAR(200),"
+                + " amount NUMERIC(12, 2), quantity INTEGER, ordered_at TIMESTAMP WITH TIME ZONE, note VARCHAR(2000), paid BOOLEAN,"
+                + " PRIMARY KEY (src_topic, src_partition, src_offset))");
+
+        for (String reader : List.of(group, group + "-again")) { // a second group reads the whole topic again
+            settings.put("source.uri", settings.get("source.uri").replaceAll("groupId=.*", "groupId=" + reader));
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.stats().rowsWritten() == 1_000);
+                await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.lag(topic, reader) == 0);
+            }
+        }
+
+        assertThat(Databases.count(url, "sa", "", "SELECT COUNT(*) FROM kafka_orders")).isEqualTo(1_000);
+        assertThat(Databases.count(url, "sa", "", "SELECT COUNT(*) FROM kafka_orders WHERE src_topic = '" + topic
+                + "' AND src_key = CAST(id AS VARCHAR(20)) AND tenant = 'acme'")).isEqualTo(1_000);
+        assertThat(Databases.count(url, "sa", "", "SELECT COUNT(DISTINCT src_partition) FROM kafka_orders")).isEqualTo(2);
+        assertThat(Databases.count(url, "sa", "", "SELECT COUNT(*) FROM (SELECT src_partition FROM kafka_orders GROUP BY src_partition"
+                + " HAVING MIN(src_offset) = 0 AND MAX(src_offset) = COUNT(*) - 1) p")).as("offsets 0 to n-1 on each partition").isEqualTo(2);
     }
 
     @Test

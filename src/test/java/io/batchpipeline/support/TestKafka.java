@@ -1,5 +1,6 @@
 package io.batchpipeline.support;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,6 +90,11 @@ public final class TestKafka {
 
     /** Sends {@code count} messages, the nth with the body {@code body.apply(n)}, keyed by n, and waits until all are stored. */
     public static void send(String topic, long from, long to, LongFunction<String> body) {
+        send(topic, from, to, body, Map.of());
+    }
+
+    /** Messages keyed by their number, each with these headers. */
+    public static void send(String topic, long from, long to, LongFunction<String> body, Map<String, String> headers) {
         Properties properties = new Properties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -96,7 +102,9 @@ public final class TestKafka {
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
             for (long n = from; n <= to; n++) {
-                producer.send(new ProducerRecord<>(topic, Long.toString(n), body.apply(n)));
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, Long.toString(n), body.apply(n));
+                headers.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+                producer.send(record);
             }
             producer.flush();
         }
