@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.FreePort;
@@ -19,20 +21,28 @@ import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TestPostgres;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The jar reading from the MQTT (Mosquitto, 1883) and NATS (4222) servers of this machine, configured by properties
- * alone: one JSON record per message, into PostgreSQL. These consumers acknowledge a message when it is handed to
- * the pipeline (MQTT QoS 1) or not at all (core NATS): see docs/operations.md for what a crash costs.
- * Runs in the {@code services} Maven profile, which .ci/run turns on.
+ * alone: one JSON record per message, into PostgreSQL. MQTT messages are acknowledged once their records are written
+ * (durable: stored); core NATS has none (at most once): see docs/operations.md. Runs in the {@code services} Maven
+ * profile, which .ci/run turns on.
  */
 @Tag("services")
 class BusesIT {
@@ -52,7 +62,7 @@ class BusesIT {
 
     @Test
     void mqttMessagesReachTheTable() throws Exception {
-        Process process = start("paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&qos=1&cleanStart=false&clientId=" + topic);
+        Process process = start("paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&clientId=" + topic); // QoS 2, Camel's default
         try {
             MqttClient client = new MqttClient("tcp://127.0.0.1:1883", topic + "-publisher", new MemoryPersistence());
             client.connect();
@@ -65,7 +75,58 @@ class BusesIT {
             assertAllArrive(process);
         } finally {
             process.destroyForcibly();
+            endSession(topic);
         }
+    }
+
+    /** For the report: how many messages the broker delivers again to the pipeline's session within 3 s. */
+    private static int leftInSession(String clientId) throws Exception {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:1883", clientId, new MemoryPersistence());
+        AtomicInteger delivered = new AtomicInteger();
+        client.setManualAcks(true);
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                delivered.incrementAndGet();
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        client.connect(options);
+        Thread.sleep(3_000); // a report, not an assertion: what arrives in this time
+        client.disconnect();
+        client.close();
+        return delivered.get();
+    }
+
+    /** Ends the broker's session of the pipeline's client: connecting with a clean start drops it. */
+    private static void endSession(String clientId) throws MqttException {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:1883", clientId, new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        client.connect(options);
+        client.disconnect();
+        client.close();
     }
 
     /** QoS 1; the broker lets a client have only so many publishes unacknowledged (its receive maximum). */
@@ -80,6 +141,52 @@ class BusesIT {
                 }
                 Thread.sleep(5); // back off until the broker acknowledges earlier publishes
             }
+        }
+    }
+
+    /**
+     * Killed with SIGKILL three times while it reads, then run to the end: a message is acknowledged only once its
+     * record is written (durable: stored), and the broker keeps the session's unacknowledged messages across the
+     * kills, so every record is there, some twice.
+     */
+    @ParameterizedTest(name = "batch.durable={0}")
+    @ValueSource(booleans = {true, false})
+    void mqttAfterRepeatedKillsEveryRecordIsThere(boolean durable) throws Exception {
+        int messages = 6_000;
+        String uri = "paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&qos=1&clientId=" + topic; // the URI says no more
+        Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
+        Databases.recreateOrdersTable(table(), false);
+        Process process = start(uri, durable, false);
+        try {
+            MqttClient client = new MqttClient("tcp://127.0.0.1:1883", topic + "-publisher", new MemoryPersistence());
+            client.connect();
+            for (long id = 1; id <= messages; id++) {
+                publish(client, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
+            }
+            client.disconnect();
+            client.close();
+
+            Random random = new Random(11);
+            for (int kill = 1; kill <= 3; kill++) {
+                long target = Math.min(messages - 1, count("SELECT COUNT(DISTINCT id)") + 500 + random.nextInt(1_000));
+                Process running = process;
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> count("SELECT COUNT(DISTINCT id)") >= target || !running.isAlive());
+                process.destroyForcibly(); // SIGKILL
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                process = start(uri, durable, false);
+            }
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> count("SELECT COUNT(DISTINCT id)") == messages);
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            long rows = count("SELECT COUNT(*)");
+            System.out.printf("MQTT, %s after 3 kills: %d rows for %d records, %d duplicates; %d messages left in the session%n",
+                    durable ? "durable" : "in memory", rows, messages, rows - messages, leftInSession(topic));
+            assertThat(count("SELECT COUNT(DISTINCT id)")).as("every record").isEqualTo(messages);
+        } finally {
+            process.destroyForcibly();
+            endSession(topic);
         }
     }
 
@@ -104,6 +211,10 @@ class BusesIT {
         assertThat(Files.readString(dir.resolve("jar.log"))).contains(MESSAGES + " records read, " + MESSAGES + " rows written");
     }
 
+    private long count(String select) throws Exception {
+        return Databases.count(TestPostgres.url(), "postgres", "", select + " FROM " + table());
+    }
+
     /** A table of this test's own. */
     private String table() {
         return topic.replace('-', '_');
@@ -112,8 +223,15 @@ class BusesIT {
     /** The jar, subscribed and ready before the test publishes: these messages are not kept for a subscriber to come. */
     private Process start(String sourceUri) throws Exception {
         Databases.recreateOrdersTable(table(), true);
+        return start(sourceUri, false, true);
+    }
+
+    /** @param exitWhenIdle exits 4 s after the last message; otherwise runs until stopped */
+    private Process start(String sourceUri, boolean durable, boolean exitWhenIdle) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dcamel.main.duration-max-idle-seconds=4",
+                "-Dcamel.main.duration-max-idle-seconds=" + (exitWhenIdle ? 4 : 0),
+                "-Dbatch.durable=" + durable,
+                "-Dbatch.durable.recovery-interval=500",
                 "-Dsource.uri=" + sourceUri,
                 "-Dsource.format=jsonl",
                 "-Dcamel.management.port=" + managementPort,
@@ -124,10 +242,11 @@ class BusesIT {
                 "-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
                 "-Dexamples.dir=" + dir.resolve("examples"),
                 "-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
+        Path log = dir.resolve("jar.log");
         Process process = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("jar.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         await().atMost(Duration.ofSeconds(60)).until(() -> ready() || !process.isAlive());
-        assertThat(process.isAlive()).as(Files.readString(dir.resolve("jar.log"))).isTrue();
+        assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
         return process;
     }
 

@@ -24,6 +24,7 @@ import io.batchpipeline.source.SourceProgress;
 import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.KafkaSource;
 import io.batchpipeline.source.MessageMetadata;
+import io.batchpipeline.source.MqttSource;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
 import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceFormat;
@@ -162,7 +163,7 @@ public final class Pipeline implements CamelContextAware {
         Endpoint source = context.getEndpoint(settings.text(SOURCE_URI));
         RabbitMqAcknowledgement.configure(source,
                 (long) settings.intValue(BATCH_SIZE) * (settings.intValue(WRITERS) + settings.intValue(QUEUE_CAPACITY) + 2));
-        KafkaOffsets offsets = kafkaOffsets(settings, source);
+        KafkaOffsets offsets = acknowledgeAfterWrite(settings, source);
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         PipelineObservers.watch(context, stats, sink, health, new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters,
@@ -180,8 +181,10 @@ public final class Pipeline implements CamelContextAware {
         }
     }
 
-    private KafkaOffsets kafkaOffsets(Settings settings, Endpoint source) {
+    /** Sets a Kafka or MQTT source up to acknowledge only what is written; returns the Kafka offsets, or null. */
+    private KafkaOffsets acknowledgeAfterWrite(Settings settings, Endpoint source) {
         try {
+            MqttSource.configure(source);
             return KafkaSource.configure(context, source);
         } catch (IllegalArgumentException e) {
             throw settings.invalid(SOURCE_URI, e.getMessage(), e);

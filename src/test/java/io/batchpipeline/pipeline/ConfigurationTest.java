@@ -44,6 +44,9 @@ class ConfigurationTest {
         "source.csv.delimiter | '\"'                              | cannot be the quote character",
         "source.charset     | no-such-charset                    | unknown charset",
         "source.charset     | UTF-16                             | does not write ASCII as ASCII",
+        "source.metadata    | topic,offest                       | 'offest' is not message metadata",
+        "source.uri         | paho-mqtt5:orders?qos=1            | needs a clientId of its own",
+        "source.uri         | paho-mqtt5:orders?qos=0&clientId=a | qos=0 messages are never delivered again",
     })
     void anInvalidSettingStopsStartupNamingTheKey(String key, String value, String problem) {
         Map<String, String> settings = RunningPipeline.defaults(dir);
