@@ -21,6 +21,7 @@ import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.observability.SinkHealth;
 import io.batchpipeline.sink.BatchSink;
 import io.batchpipeline.source.SourceProgress;
+import io.batchpipeline.source.JmsAcknowledgement;
 import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.KafkaSource;
 import io.batchpipeline.source.MessageMetadata;
@@ -181,10 +182,11 @@ public final class Pipeline implements CamelContextAware {
         }
     }
 
-    /** Sets a Kafka or MQTT source up to acknowledge only what is written; returns the Kafka offsets, or null. */
+    /** Sets a Kafka, MQTT or JMS source up to acknowledge only what is written; returns the Kafka offsets, or null. */
     private KafkaOffsets acknowledgeAfterWrite(Settings settings, Endpoint source) {
         try {
             MqttSource.configure(source);
+            JmsAcknowledgement.configure(context, source);
             return KafkaSource.configure(context, source);
         } catch (IllegalArgumentException e) {
             throw settings.invalid(SOURCE_URI, e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.batchpipeline.source;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
@@ -25,6 +26,28 @@ public final class BrokerMessage {
             return exchange.getMessage().getHeader(KafkaConstants.TOPIC) + "-" + exchange.getMessage().getHeader(KafkaConstants.PARTITION) + "@" + offset;
         }
         return id(exchange);
+    }
+
+    /**
+     * Whether the source takes the completion of a message's exchange as its acknowledgement, later and on another
+     * thread: RabbitMQ, MQTT and JMS consumers as {@link RabbitMqAcknowledgement}, {@link MqttSource} and
+     * {@link JmsAcknowledgement} set them up.
+     */
+    public static boolean acknowledgedOnCompletion(Endpoint endpoint) {
+        return RabbitMqAcknowledgement.acknowledgesOnCompletion(endpoint) || MqttSource.acknowledgesOnCompletion(endpoint)
+                || JmsAcknowledgement.acknowledgesOnCompletion(endpoint);
+    }
+
+    private static final String NOT_ACKNOWLEDGED = "batchPipelineNotAcknowledged";
+
+    /** Marks an exchange whose message could not be acknowledged: the broker delivers it again. */
+    static void notAcknowledged(Exchange exchange) {
+        exchange.setProperty(NOT_ACKNOWLEDGED, true);
+    }
+
+    /** Whether the exchange's message was acknowledged, or needs none (other sources). */
+    public static boolean acknowledged(Exchange exchange) {
+        return !exchange.getProperty(NOT_ACKNOWLEDGED, false, Boolean.class);
     }
 
     /** Delivered before, and not acknowledged then: the consumer that had it died, or returned it. */

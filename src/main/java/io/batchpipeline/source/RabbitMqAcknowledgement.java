@@ -63,14 +63,6 @@ public final class RabbitMqAcknowledgement extends SynchronizationAdapter {
         }
     }
 
-    /** Set on an exchange whose message could not be acknowledged: the broker delivers it again. */
-    public static final String NOT_ACKNOWLEDGED = "batchPipelineNotAcknowledged";
-
-    /** Whether the exchange's message was acknowledged, or needs none (other sources). */
-    public static boolean acknowledged(Exchange exchange) {
-        return !exchange.getProperty(NOT_ACKNOWLEDGED, false, Boolean.class);
-    }
-
     @Override
     public void onComplete(Exchange exchange) {
         try {
@@ -78,7 +70,7 @@ public final class RabbitMqAcknowledgement extends SynchronizationAdapter {
         } catch (IOException | RuntimeException e) {
             // the channel is gone (a stop closes it while messages wait for their records): the broker redelivers the
             // message, whose records are written or stored; with an id, a stored one resumes after them
-            exchange.setProperty(NOT_ACKNOWLEDGED, true);
+            BrokerMessage.notAcknowledged(exchange);
             LOG.warn("cannot acknowledge message {}: {}; the broker will deliver it again", deliveryTag, Errors.describe(e));
         }
     }

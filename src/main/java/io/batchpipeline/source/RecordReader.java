@@ -57,6 +57,7 @@ public final class RecordReader {
     public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
         FileKeptOnStop.install(exchange);
         RabbitMqAcknowledgement.install(exchange);
+        JmsAcknowledgement.install(exchange);
         String source = sourceName(exchange);
         SourceReceipt receipt = new SourceReceipt();
         exchange.setProperty(SourceReceipt.PROPERTY, receipt);

@@ -5,8 +5,7 @@ import java.util.concurrent.CompletionException;
 
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.source.KafkaOffsets;
-import io.batchpipeline.source.MqttSource;
-import io.batchpipeline.source.RabbitMqAcknowledgement;
+import io.batchpipeline.source.BrokerMessage;
 import io.batchpipeline.source.SourceProgress;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
@@ -26,12 +25,11 @@ import org.slf4j.LoggerFactory;
  * ({@code platform-http:}) is answered the same way: 200 once its records are written or dead-lettered, with their
  * counts, so a client that got no answer sends again.
  *
- * <p>Without a durable buffer, a RabbitMQ or MQTT message waits like a file (its consumer acknowledges on completion,
- * see {@code RabbitMqAcknowledgement} and {@code MqttSource}); other sources complete at once: a synchronous caller
- * (direct, or a bus consumer without async acknowledgement) would otherwise wait for its record's batch to close, one
- * record per batch. With one, a source completes once its records are stored, which the buffer does in the background
- * for many sources at a time: files, requests, RabbitMQ and MQTT messages wait without a thread, other consumers on
- * theirs. A Kafka record
+ * <p>Without a durable buffer, a RabbitMQ, MQTT or JMS message waits like a file (its consumer acknowledges on
+ * completion, see {@code BrokerMessage}); other sources complete at once: a synchronous caller (direct, or a bus
+ * consumer without async acknowledgement) would otherwise wait for its record's batch to close, one record per batch.
+ * With one, a source completes once its records are stored, which the buffer does in the background for many sources
+ * at a time: files, requests and those messages wait without a thread, other consumers on theirs. A Kafka record
  * completes at once either way; its offset is committed once its records are written, or stored ({@link KafkaOffsets}).
  */
 public class AwaitWrittenStep extends AsyncProcessorSupport {
@@ -60,7 +58,7 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onComplete(Exchange done) {
-                    if (RabbitMqAcknowledgement.acknowledged(done)) { // else it comes again, and resumes after its stored records
+                    if (BrokerMessage.acknowledged(done)) { // else it comes again, and resumes after its stored records
                         progress.sourceDone(done);
                     }
                 }
@@ -127,7 +125,7 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
             return true;
         }
         if (stored.isDone() || !completesLater(exchange) || exchange.getContext().isStopping()) {
-            // on the consumer's thread: a consumer that acknowledges when the route returns (NATS, JMS) must not return
+            // on the consumer's thread: a consumer that acknowledges when the route returns (NATS) must not return
             // before the store; and while stopping, a consumer closes its channel (a RabbitMQ one returns what is
             // unacknowledged to the queue) only once this returns, so no message is delivered again elsewhere while its
             // records are still on their way into the buffer, where the other instance could not yet see them
@@ -157,13 +155,11 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
 
     /**
      * Whether the source takes the completion of its exchange, later and on another thread, as its acknowledgement:
-     * a file (moved to done), an HTTP request (answered), a RabbitMQ or MQTT message set up by
-     * {@link RabbitMqAcknowledgement} or {@link MqttSource}.
+     * a file (moved to done), an HTTP request (answered), a RabbitMQ, MQTT or JMS message set up to be acknowledged then.
      */
     private static boolean completesLater(Exchange exchange) {
         Endpoint source = exchange.getFromEndpoint();
-        return source instanceof GenericFileEndpoint<?> || source instanceof PlatformHttpEndpoint
-                || RabbitMqAcknowledgement.acknowledgesOnCompletion(source) || MqttSource.acknowledgesOnCompletion(source);
+        return source instanceof GenericFileEndpoint<?> || source instanceof PlatformHttpEndpoint || BrokerMessage.acknowledgedOnCompletion(source);
     }
 
     /** Its offset is committed once this and every earlier record of its partition are done. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.batchpipeline.record.FlushReason;
 import io.batchpipeline.support.Databases;
+import io.batchpipeline.support.GateSink;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TestArtemis;
@@ -36,15 +37,7 @@ class JmsSourceTest {
         Map<String, String> settings = RunningPipeline.defaults(dir);
         settings.put("source.format", "jsonl");
         settings.put("source.uri", component + ":queue:" + queue);
-        if (component.equals("jms")) {
-            settings.put("camel.beans.artemis", "#class:org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory");
-            settings.put("camel.beans.artemis.brokerURL", TestArtemis.url());
-            settings.put("camel.component.jms.connection-factory", "#bean:artemis");
-        } else {
-            settings.put("camel.beans.qpid", "#class:org.apache.qpid.jms.JmsConnectionFactory");
-            settings.put("camel.beans.qpid.remoteURI", TestArtemis.url().replace("tcp:", "amqp:"));
-            settings.put("camel.component.amqp.connection-factory", "#bean:qpid");
-        }
+        connect(settings, component);
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             await().atMost(Duration.ofSeconds(120)).until(() -> pipeline.stats().rowsWritten() == 2_999 && pipeline.stats().recordsRejected() == 1);
             assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(DISTINCT id) FROM orders")).isEqualTo(2_999);
@@ -55,5 +48,40 @@ class JmsSourceTest {
         assertThat(rejected).hasSize(1);
         assertThat(rejected.get(0).get("source").asText()).startsWith(component + "://queue:" + queue + " message ").contains("ID");
         assertThat(rejected.get(0).get("reason").asText()).contains("the body is empty");
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestArtemis.messageCount(queue) == 0);
+    }
+
+    /** The consumer takes the next message while earlier ones wait for their batch, and acknowledges each once written. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jms", "amqp"})
+    void aMessageIsAcknowledgedOnlyOnceItsRecordIsWritten(String component) throws Exception {
+        TestArtemis.send(queue, 1, 100, SampleData::jsonLine);
+        Map<String, String> settings = RunningPipeline.gated(dir);
+        settings.put("gated.source", component + ":queue:" + queue);
+        settings.put("source.format", "jsonl");
+        connect(settings, component);
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            GateSink sink = pipeline.bean("gateSink", GateSink.class);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sink.maxInside() == 4); // batches of 10 records, of 10 messages
+            assertThat(TestArtemis.messageCount(queue)).as("none acknowledged while no batch is written").isEqualTo(100);
+
+            sink.open();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> sink.rows() == 100);
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestArtemis.messageCount(queue) == 0);
+        }
+    }
+
+    /** The docs' recipes: the connection factory is a bean, given to the component by its own property. */
+    private static void connect(Map<String, String> settings, String component) {
+        if (component.equals("jms")) {
+            settings.put("camel.beans.artemis", "#class:org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory");
+            settings.put("camel.beans.artemis.brokerURL", TestArtemis.url());
+            settings.put("camel.component.jms.connection-factory", "#bean:artemis");
+        } else {
+            settings.put("camel.beans.qpid", "#class:org.apache.qpid.jms.JmsConnectionFactory");
+            settings.put("camel.beans.qpid.remoteURI", TestArtemis.url().replace("tcp:", "amqp:"));
+            settings.put("camel.component.amqp.connection-factory", "#bean:qpid");
+        }
     }
 }

@@ -8,7 +8,9 @@ import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
@@ -19,6 +21,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 public final class TestArtemis {
 
     private static String url;
+    private static EmbeddedActiveMQ broker;
 
     private TestArtemis() {
     }
@@ -34,7 +37,7 @@ public final class TestArtemis {
                 Path dir = Files.createTempDirectory("batch-pipeline-artemis");
                 config.setBrokerInstance(dir.toFile());
                 config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port + "?protocols=CORE,AMQP");
-                EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
+                broker = new EmbeddedActiveMQ().setConfiguration(config);
                 broker.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
@@ -49,6 +52,13 @@ public final class TestArtemis {
             }
         }
         return url;
+    }
+
+    /** Messages in the queue, those delivered but not yet acknowledged included; 0 for a queue not made yet. */
+    public static long messageCount(String queue) {
+        url();
+        Queue found = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return found == null ? 0 : found.getMessageCount();
     }
 
     /** Sends text messages {@code from} to {@code to} to the queue, the nth with the body {@code body.apply(n)}. */
