@@ -23,8 +23,10 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.FreePort;
+import io.batchpipeline.support.Management;
 import io.batchpipeline.support.Processes;
 import io.batchpipeline.support.SampleData;
+import io.batchpipeline.support.TcpProxy;
 import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -199,6 +201,71 @@ class RabbitMqIT {
         assertThat(rejected).extracting(n -> n.get("source").asText() + ": " + n.get("reason").asText()).containsExactlyInAnyOrder(
                 "spring-rabbitmq://default?autoDeclare=false&queues=" + queue + " message json-1: the body looks like JSON, but this pipeline reads CSV with a header line (source.format)",
                 "spring-rabbitmq://default?autoDeclare=false&queues=" + queue + " message empty-2: the body is empty: send csv records");
+    }
+
+    /** A queue that is not there is a configuration error, as a missing table is: the jar says so and exits. */
+    @Test
+    void aMissingQueueStopsStartupNamingIt() throws Exception {
+        Databases.recreateOrdersTable("bus_orders", true);
+        Process process = start("3", false, "jsonl"); // this test never declares its queue
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(lastLog)).contains("source.uri: RabbitMQ has no queue '" + queue + "'");
+    }
+
+    /**
+     * The broker cut off mid-run (a proxy between them): readiness goes DOWN with the reason, the log says so once
+     * instead of a stack trace per retry, the consumer reconnects by itself, and every message arrives.
+     */
+    @Test
+    void aBrokerLostMidRunIsOneWarningAndReadinessDownUntilItIsBackAndNothingIsLost() throws Exception {
+        Databases.recreateOrdersTable("bus_orders", true);
+        int port = FreePort.find();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (TcpProxy proxy = new TcpProxy(5672);
+             Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+            channel.queueDeclare(queue, true, false, false, null);
+            Process process = start("0", false, "jsonl", List.of("-Dcamel.beans.rabbitConnectionFactory.port=" + proxy.port(),
+                    "-Dcamel.management.port=" + port));
+            publishOneRecordMessages(channel, 1, 500);
+            awaitRows(500);
+
+            proxy.cut();
+            await().atMost(Duration.ofSeconds(60)).until(() -> readiness(port).contains("source: "));
+            publishOneRecordMessages(channel, 501, 1_000);
+            // the consumer retries every 5 s, and each retry used to log a stack trace
+            await().atMost(Duration.ofSeconds(60)).until(() -> readiness(port).matches("(?s).*failed attempts to connect since: [2-9].*"));
+            proxy.restore();
+
+            awaitRows(1_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> readiness(port).contains("\"status\":\"UP\""));
+            process.destroy();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(channel.queueDeclarePassive(queue).getMessageCount()).isZero();
+            channel.queueDelete(queue);
+        }
+        assertThat(count("SELECT COUNT(*) FROM bus_orders")).isEqualTo(1_000);
+        List<String> log = Files.readAllLines(lastLog);
+        assertThat(log).filteredOn(line -> line.contains("RabbitMqConnection")).hasSize(2)
+                .anyMatch(line -> line.contains("WARN") && line.contains("RabbitMQ"))
+                .anyMatch(line -> line.contains("connected to RabbitMQ again"));
+        assertThat(log).as("no stack trace").noneMatch(line -> line.startsWith("\tat "));
+    }
+
+    private static String readiness(int port) {
+        try {
+            return Management.get(port, "/observe/health/ready").body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private void publishOneRecordMessages(Channel channel, long from, long to) throws Exception {
+        for (long id = from; id <= to; id++) {
+            channel.basicPublish("", queue, MessageProperties.PERSISTENT_BASIC, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** Persistent messages; with ids, a message delivered again after a kill resumes after its stored records. */

@@ -27,6 +27,8 @@ import io.batchpipeline.source.KafkaSource;
 import io.batchpipeline.source.MessageMetadata;
 import io.batchpipeline.source.MqttSource;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
+import io.batchpipeline.source.RabbitMqConnection;
+import io.batchpipeline.source.RabbitMqQueues;
 import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceFormat;
 import io.batchpipeline.steps.AwaitWrittenStep;
@@ -164,10 +166,11 @@ public final class Pipeline implements CamelContextAware {
         Endpoint source = context.getEndpoint(settings.text(SOURCE_URI));
         RabbitMqAcknowledgement.configure(source,
                 (long) settings.intValue(BATCH_SIZE) * (settings.intValue(WRITERS) + settings.intValue(QUEUE_CAPACITY) + 2));
-        KafkaOffsets offsets = acknowledgeAfterWrite(settings, source);
+        KafkaOffsets offsets = configureSource(settings, source);
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
-        PipelineObservers.watch(context, stats, sink, health, new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters,
+        RabbitMqConnection rabbitMq = RabbitMqConnection.watch(source);
+        PipelineObservers.watch(context, stats, sink, health, rabbitMq != null ? rabbitMq::downReason : () -> null, new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters,
                 settings.intValue(WRITERS), writers::waitedForRoomNanos, durable != null ? durable : BufferDepth.NONE,
                 FileEndpointFolder.waitingFiles(settings, SOURCE_URI)));
         return new Parts(name, stats, new HttpAdmission(writers, format), reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
@@ -182,9 +185,13 @@ public final class Pipeline implements CamelContextAware {
         }
     }
 
-    /** Sets a Kafka, MQTT or JMS source up to acknowledge only what is written; returns the Kafka offsets, or null. */
-    private KafkaOffsets acknowledgeAfterWrite(Settings settings, Endpoint source) {
+    /**
+     * Sets a bus source up to acknowledge only what is written, and refuses one that cannot be consumed safely (or at
+     * all: a RabbitMQ queue that is not there); returns the Kafka offsets, or null.
+     */
+    private KafkaOffsets configureSource(Settings settings, Endpoint source) {
         try {
+            RabbitMqQueues.requireExisting(source);
             MqttSource.configure(source);
             JmsAcknowledgement.configure(context, source);
             return KafkaSource.configure(context, source);

@@ -2,6 +2,7 @@ package io.batchpipeline.config;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.batchpipeline.common.Errors;
 import io.batchpipeline.observability.PipelineMetrics;
@@ -30,7 +31,9 @@ final class PipelineObservers {
     private PipelineObservers() {
     }
 
-    static void watch(CamelContext context, PipelineStats stats, BatchSink<?> sink, SinkHealth health, PipelineMetrics.Gauges gauges) {
+    /** @param sourceDown why the source cannot read now, or null while it can */
+    static void watch(CamelContext context, PipelineStats stats, BatchSink<?> sink, SinkHealth health, Supplier<String> sourceDown,
+            PipelineMetrics.Gauges gauges) {
         Settings settings = Settings.application(context.getPropertiesComponent());
         MeterRegistry meters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.METRICS, MeterRegistry.class);
         if (meters != null) {
@@ -38,7 +41,7 @@ final class PipelineObservers {
         }
         HealthCheckRegistry checks = HealthCheckRegistry.get(context);
         if (checks != null) {
-            checks.register(new PipelineReadiness(stats.pipeline(), health, gauges.buffer(), settings.intValue(MAX_BUFFERED_BATCHES)));
+            checks.register(new PipelineReadiness(stats.pipeline(), health, sourceDown, gauges.buffer(), settings.intValue(MAX_BUFFERED_BATCHES)));
             checks.register(new WriterLiveness(stats.pipeline(), health, settings.longValue(MAX_WRITE_TIME)));
         }
         ProgressLog progress = context.getRegistry().lookupByNameAndType(PipelineConfiguration.PROGRESS, ProgressLog.class);
