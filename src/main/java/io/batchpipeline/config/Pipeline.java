@@ -26,6 +26,7 @@ import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.KafkaSource;
 import io.batchpipeline.source.MessageMetadata;
 import io.batchpipeline.source.MqttSource;
+import io.batchpipeline.source.NatsSource;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
 import io.batchpipeline.source.RabbitMqConnection;
 import io.batchpipeline.source.RabbitMqQueues;
@@ -193,6 +194,7 @@ public final class Pipeline implements CamelContextAware {
         try {
             RabbitMqQueues.requireExisting(source);
             MqttSource.configure(source);
+            NatsSource.configure(source);
             JmsAcknowledgement.configure(context, source);
             return KafkaSource.configure(context, source);
         } catch (IllegalArgumentException e) {
