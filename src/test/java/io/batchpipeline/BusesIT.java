@@ -3,12 +3,10 @@ package io.batchpipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.FreePort;
 import io.batchpipeline.support.Management;
+import io.batchpipeline.support.Processes;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TestPostgres;
 import io.nats.client.Connection;
@@ -57,8 +56,11 @@ class BusesIT {
     private final String topic = "batch-pipeline-it-" + System.nanoTime();
     private final int managementPort = FreePort.find();
 
+    private final Processes processes = new Processes();
+
     @AfterEach
     void dropTable() throws Exception {
+        processes.close();
         Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table());
     }
 
@@ -168,16 +170,8 @@ class BusesIT {
             client.disconnect();
             client.close();
 
-            Random random = new Random(11);
-            for (int kill = 1; kill <= 3; kill++) {
-                long target = Math.min(messages - 1, count("SELECT COUNT(DISTINCT id)") + 500 + random.nextInt(1_000));
-                Process running = process;
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> count("SELECT COUNT(DISTINCT id)") >= target || !running.isAlive());
-                process.destroyForcibly(); // SIGKILL
-                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                process = start(uri, durable, false);
-            }
+            process = Processes.killThreeTimes(process, () -> start(uri, durable, false), () -> count("SELECT COUNT(DISTINCT id)"),
+                    messages, 500, new Random(11));
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                     .until(() -> count("SELECT COUNT(DISTINCT id)") == messages);
             process.destroy(); // SIGTERM
@@ -224,27 +218,15 @@ class BusesIT {
             for (long id = 1; id <= messages; id++) {
                 jetStream.publish(topic, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
             }
-            Process process = null;
             try {
-                Random random = new Random(3);
-                for (int kill = 1; kill <= 3; kill++) {
-                    Process running = start(uri, true, false);
-                    process = running;
-                    long target = Math.min(messages - 1, count("SELECT COUNT(DISTINCT id)") + 300 + random.nextInt(500));
-                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                            .until(() -> count("SELECT COUNT(DISTINCT id)") >= target || !running.isAlive());
-                    running.destroyForcibly(); // SIGKILL
-                    assertThat(running.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                }
-                process = start(uri, true, false);
+                Process last = Processes.killThreeTimes(start(uri, true, false), () -> start(uri, true, false),
+                        () -> count("SELECT COUNT(DISTINCT id)"), messages, 300, new Random(3));
                 await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                         .until(() -> count("SELECT COUNT(DISTINCT id)") == messages);
                 long rows = count("SELECT COUNT(*)");
                 System.out.printf("NATS JetStream, durable after 3 kills: %d rows for %d records, %d duplicates%n", rows, messages, rows - messages);
+                last.destroyForcibly();
             } finally {
-                if (process != null) {
-                    process.destroyForcibly();
-                }
                 nats.jetStreamManagement().deleteStream(stream);
             }
         }
@@ -273,23 +255,9 @@ class BusesIT {
 
     /** @param exitWhenIdle exits 4 s after the last message; otherwise runs until stopped */
     private Process start(String sourceUri, boolean durable, boolean exitWhenIdle) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dcamel.main.duration-max-idle-seconds=" + (exitWhenIdle ? 4 : 0),
-                "-Dbatch.durable=" + durable,
-                "-Dbatch.durable.recovery-interval=500",
-                "-Dsource.uri=" + sourceUri,
-                "-Dsource.format=jsonl",
-                "-Dcamel.management.port=" + managementPort,
-                "-Dsink.jdbc.url=" + TestPostgres.url(),
-                "-Dsink.jdbc.username=postgres",
-                "-Dsink.jdbc.table=" + table(),
-                "-Dsink.jdbc.init-script=",
-                "-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
-                "-Dexamples.dir=" + dir.resolve("examples"),
-                "-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
         Path log = dir.resolve("jar.log");
-        Process process = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = processes.start(Processes.jar(dir, table(), durable, List.of("-Dsource.uri=" + sourceUri,
+                "-Dcamel.main.duration-max-idle-seconds=" + (exitWhenIdle ? 4 : 0), "-Dcamel.management.port=" + managementPort)), log);
         await().atMost(Duration.ofSeconds(60)).until(() -> ready() || !process.isAlive());
         assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
         return process;

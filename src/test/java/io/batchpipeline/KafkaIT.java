@@ -1,104 +1,38 @@
 package io.batchpipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
-import io.batchpipeline.support.Databases;
-import io.batchpipeline.support.FreePort;
-import io.batchpipeline.support.Processes;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TestKafka;
-import io.batchpipeline.support.TestPostgres;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The jar reading one JSON record per message from a Kafka topic of three partitions (a broker started in this JVM),
- * killed with SIGKILL three times while it consumes, then run to the end and stopped: an offset is committed only once its
- * record is written (in memory) or stored (durable), so every record is there and the group's lag is zero.
+ * Kafka, a topic of three partitions on a broker started in this JVM: an offset is committed only once its record is
+ * written (in memory) or stored (durable), so after the kills every record is there and the group's lag is zero.
  */
-class KafkaIT {
-
-    private static final int MESSAGES = 30_000;
-
-    @TempDir
-    Path dir;
-
-    private final Processes processes = new Processes();
-    private final String topic = "orders-it-" + System.nanoTime();
-    private final String table = topic.replace('-', '_');
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        processes.close();
-        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
-    }
+class KafkaIT extends KilledWhileConsuming {
 
     @ParameterizedTest(name = "batch.durable={0}")
     @ValueSource(booleans = {true, false})
     void afterRepeatedKillsEveryRecordIsThereAndTheGroupHasNoLag(boolean durable) throws Exception {
-        Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
-        Databases.recreateOrdersTable(table, false);
-        TestKafka.createTopic(topic, 3);
-        TestKafka.send(topic, 1, MESSAGES, SampleData::jsonLine);
+        TestKafka.createTopic(name, 3);
+        killThreeTimesThenRunToTheEnd("Kafka", durable, 30_000, 2_000);
+    }
 
-        Random random = new Random(7);
-        for (int kill = 1; kill <= 3; kill++) {
-            Process process = start(durable);
-            long target = Math.min(MESSAGES - 1, count("SELECT COUNT(*) FROM " + table) + 2_000 + random.nextInt(6_000));
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> count("SELECT COUNT(*) FROM " + table) >= target || !process.isAlive());
-            process.destroyForcibly(); // SIGKILL
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
-        Process last = start(durable);
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
-                .until(() -> count("SELECT COUNT(DISTINCT id) FROM " + table) == MESSAGES);
-        last.destroy(); // SIGTERM: a graceful stop commits what was written before the consumer leaves
-        assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(last.exitValue()).isEqualTo(Processes.SIGTERM_EXIT);
-
-        long rows = count("SELECT COUNT(*) FROM " + table);
-        System.out.printf("Kafka, %s insert mode after 3 kills: %d rows for %d records, %d duplicates%n",
-                durable ? "durable" : "in-memory", rows, MESSAGES, rows - MESSAGES);
-        assertThat(count("SELECT COUNT(DISTINCT id) FROM " + table)).as("every record").isEqualTo(MESSAGES);
-        assertThat(TestKafka.lag(topic, topic)).as("every offset committed").isZero();
-        if (durable) {
-            assertThat(count("SELECT COUNT(*) FROM batch_pipeline_buffer")).as("every stored batch written and released").isZero();
-        }
+    @Override
+    protected void send(int total) {
+        TestKafka.send(name, 1, total, SampleData::jsonLine);
     }
 
     /** The group's smallest session timeout: a killed consumer's partitions go to the next run after 6 s, not 45. */
-    private Process start(boolean durable) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsource.uri=kafka:" + topic + "?brokers=" + TestKafka.bootstrapServers() + "&groupId=" + topic + "&sessionTimeoutMs=6000",
-                "-Dsource.format=jsonl",
-                "-Dcamel.management.port=" + FreePort.find(),
-                "-Dsink.jdbc.url=" + TestPostgres.url(),
-                "-Dsink.jdbc.username=postgres",
-                "-Dsink.jdbc.table=" + table,
-                "-Dsink.jdbc.init-script=",
-                "-Dbatch.durable=" + durable,
-                "-Dbatch.durable.recovery-interval=500",
-                "-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
-                "-Dexamples.dir=" + dir.resolve("examples"),
-                "-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString());
-        Files.createDirectories(dir.resolve("logs"));
-        Path log = dir.resolve("logs/run-" + System.nanoTime() + ".log");
-        return processes.start(new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true).redirectOutput(log.toFile()));
+    @Override
+    protected List<String> sourceOptions() {
+        return List.of("-Dsource.uri=kafka:" + name + "?brokers=" + TestKafka.bootstrapServers() + "&groupId=" + name + "&sessionTimeoutMs=6000");
     }
 
-    private static long count(String sql) throws Exception {
-        return Databases.count(TestPostgres.url(), "postgres", "", sql);
+    @Override
+    protected long leftOnTheBus() {
+        return TestKafka.lag(name, name);
     }
 }

@@ -3,7 +3,6 @@ package io.batchpipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -296,27 +295,16 @@ class RabbitMqIT {
     }
 
     private Process start(String maxIdleSeconds, boolean durable, String format, List<String> options) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> all = new ArrayList<>(List.of(
                 "-Dcamel.main.duration-max-idle-seconds=" + maxIdleSeconds,
                 "-Dsource.uri=spring-rabbitmq:default?queues=" + queue + "&autoDeclare=false",
-                "-Dcamel.management.port=" + FreePort.find(),
                 "-Dsource.format=" + format,
                 "-Dcamel.beans.rabbitConnectionFactory=#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory",
                 "-Dcamel.beans.rabbitConnectionFactory.host=127.0.0.1",
-                "-Dcamel.component.spring-rabbitmq.connection-factory=#bean:rabbitConnectionFactory",
-                "-Dsink.jdbc.url=" + TestPostgres.url(),
-                "-Dsink.jdbc.username=postgres",
-                "-Dsink.jdbc.table=bus_orders",
-                "-Dsink.jdbc.init-script=",
-                "-Dbatch.durable=" + durable,
-                "-Dbatch.durable.recovery-interval=500",
-                "-Ddeadletter.uri=file:" + dir.resolve("deadletter") + "?fileName=rejected.jsonl&fileExist=Append",
-                "-Dexamples.dir=" + dir.resolve("examples")));
-        command.addAll(options);
-        command.addAll(List.of("-jar", Path.of("target/batch-pipeline.jar").toAbsolutePath().toString()));
-        Files.createDirectories(dir.resolve("logs"));
+                "-Dcamel.component.spring-rabbitmq.connection-factory=#bean:rabbitConnectionFactory"));
+        all.addAll(options);
         lastLog = dir.resolve("logs/run-" + System.nanoTime() + ".log");
-        return processes.start(new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true).redirectOutput(lastLog.toFile()));
+        return processes.start(Processes.jar(dir, "bus_orders", durable, all), lastLog);
     }
 
     /** Ready and unacknowledged messages of the queue: AMQP tells only the ready ones, rabbitmqctl both. */

@@ -20,7 +20,6 @@ import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.observability.SinkHealth;
 import io.batchpipeline.sink.BatchSink;
-import io.batchpipeline.source.SourceProgress;
 import io.batchpipeline.source.JmsAcknowledgement;
 import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.KafkaSource;
@@ -32,6 +31,7 @@ import io.batchpipeline.source.RabbitMqConnection;
 import io.batchpipeline.source.RabbitMqQueues;
 import io.batchpipeline.source.RecordReader;
 import io.batchpipeline.source.SourceFormat;
+import io.batchpipeline.source.SourceProgress;
 import io.batchpipeline.steps.AwaitWrittenStep;
 import io.batchpipeline.steps.HttpAdmission;
 import io.batchpipeline.steps.WriteBatchStep;
@@ -45,13 +45,13 @@ import static io.batchpipeline.config.Setting.BATCH_MAX_BYTES;
 import static io.batchpipeline.config.Setting.BATCH_SIZE;
 import static io.batchpipeline.config.Setting.BATCH_TIMEOUT;
 import static io.batchpipeline.config.Setting.CSV_DELIMITER;
-import static io.batchpipeline.config.Setting.METADATA;
 import static io.batchpipeline.config.Setting.CSV_MAX_LINES;
 import static io.batchpipeline.config.Setting.DEAD_LETTER_URI;
 import static io.batchpipeline.config.Setting.DURABLE;
 import static io.batchpipeline.config.Setting.INSTANCE_LEASE;
 import static io.batchpipeline.config.Setting.INSTANCE_NAME;
 import static io.batchpipeline.config.Setting.MAX_RECORD_BYTES;
+import static io.batchpipeline.config.Setting.METADATA;
 import static io.batchpipeline.config.Setting.QUEUE_CAPACITY;
 import static io.batchpipeline.config.Setting.RECOVERY_INTERVAL;
 import static io.batchpipeline.config.Setting.RETRY_INITIAL_DELAY;
@@ -171,9 +171,9 @@ public final class Pipeline implements CamelContextAware {
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         RabbitMqConnection rabbitMq = RabbitMqConnection.watch(source);
-        PipelineObservers.watch(context, stats, sink, health, rabbitMq != null ? rabbitMq::downReason : () -> null, new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters,
-                settings.intValue(WRITERS), writers::waitedForRoomNanos, durable != null ? durable : BufferDepth.NONE,
-                FileEndpointFolder.waitingFiles(settings, SOURCE_URI)));
+        PipelineObservers.watch(context, stats, sink, health, rabbitMq != null ? rabbitMq::downReason : () -> null,
+                new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters, settings.intValue(WRITERS), writers::waitedForRoomNanos,
+                        durable != null ? durable : BufferDepth.NONE, FileEndpointFolder.waitingFiles(settings, SOURCE_URI)));
         return new Parts(name, stats, new HttpAdmission(writers, format), reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
                 new AwaitWrittenStep(durable != null, progress, offsets));
     }

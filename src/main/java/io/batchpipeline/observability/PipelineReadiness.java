@@ -9,7 +9,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * Readiness of one pipeline: DOWN while its database cannot be reached or keeps failing (the reason is the last
  * failure), while its source says it cannot reach its broker, or while its durable buffer holds more batches than
- * {@code maxBufferedBatches}, a backlog that says the sink does not keep up. A load balancer or Kubernetes then sends no new work (HTTP sources) and an operator looks.
+ * {@code maxBufferedBatches}, a backlog that says the sink does not keep up. A load balancer or Kubernetes then sends
+ * no new work (HTTP sources) and an operator looks.
  */
 public final class PipelineReadiness extends AbstractHealthCheck {
 

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * What a message tells about itself (its topic, partition, offset, id, chosen headers), as fields that each of its
- * records carries after its own ({@code source.metadata}). A record field of the same name is replaced. Immutable.
+ * records carries after its own ({@code source.metadata}). A record field of the same name is replaced. The fields
+ * never change; what is cached beside them is rebuilt if lost.
  */
 public final class MessageFields {
 
