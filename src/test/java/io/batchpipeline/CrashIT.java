@@ -60,7 +60,9 @@ class CrashIT {
 
         long rows = count("SELECT COUNT(*) FROM crash_orders");
         System.out.printf("durable insert mode after 3 kills: %d rows for %d records, %d duplicates%n", rows, RECORDS, rows - RECORDS);
-        assertThat(logs()).as("the kills left work that later runs picked up").contains("left by an earlier run are written again");
+        // which depends on where each kill falls: with the writers ahead of the reader, nothing stored waits to be written
+        assertThat(logs()).as("the kills left stored work that later runs picked up: batches written again, or files read on"
+                + " after their stored lines").containsAnyOf("left by an earlier run are written again", "were stored before; reading on from there");
         assertThat(count("SELECT COUNT(DISTINCT id) FROM crash_orders")).isEqualTo(RECORDS);
         // a batch leaves the buffer in the transaction that writes it; a file read again resumes after its stored lines
         assertThat(rows).as("no record written twice").isEqualTo(RECORDS);
