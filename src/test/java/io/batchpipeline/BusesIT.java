@@ -68,13 +68,7 @@ class BusesIT {
     void mqttMessagesReachTheTable() throws Exception {
         Process process = start("paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&clientId=" + topic); // QoS 2, Camel's default
         try {
-            MqttClient client = new MqttClient("tcp://127.0.0.1:1883", topic + "-publisher", new MemoryPersistence());
-            client.connect();
-            for (long id = 1; id <= MESSAGES; id++) {
-                publish(client, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
-            }
-            client.disconnect();
-            client.close();
+            publishMqtt(MESSAGES);
 
             assertAllArrive(process);
         } finally {
@@ -133,6 +127,17 @@ class BusesIT {
         client.close();
     }
 
+    /** One JSON record per message, ids 1 to {@code messages}, QoS 1. */
+    private void publishMqtt(int messages) throws Exception {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:1883", topic + "-publisher", new MemoryPersistence());
+        client.connect();
+        for (long id = 1; id <= messages; id++) {
+            publish(client, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
+        }
+        client.disconnect();
+        client.close();
+    }
+
     /** QoS 1; the broker lets a client have only so many publishes unacknowledged (its receive maximum). */
     private void publish(MqttClient client, byte[] payload) throws Exception {
         for (int attempt = 1; ; attempt++) {
@@ -162,13 +167,7 @@ class BusesIT {
         Databases.recreateOrdersTable(table(), false);
         Process process = start(uri, durable, false);
         try {
-            MqttClient client = new MqttClient("tcp://127.0.0.1:1883", topic + "-publisher", new MemoryPersistence());
-            client.connect();
-            for (long id = 1; id <= messages; id++) {
-                publish(client, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
-            }
-            client.disconnect();
-            client.close();
+            publishMqtt(messages);
 
             process = Processes.killThreeTimes(process, () -> start(uri, durable, false), () -> count("SELECT COUNT(DISTINCT id)"),
                     messages, 500, new Random(11));

@@ -29,7 +29,6 @@ public final class KafkaSource {
             return null;
         }
         KafkaConfiguration configuration = kafka.getConfiguration();
-        String uri = endpoint.getEndpointUri();
         if (configuration.getGroupId() == null || configuration.getGroupId().isBlank()) {
             throw new IllegalArgumentException("a kafka: source needs a consumer group (groupId=... in the URI, or"
                     + " camel.component.kafka.group-id): without one each start is a new group and reads from the end");
@@ -41,11 +40,11 @@ public final class KafkaSource {
         configuration.setAutoCommitEnable(false);
         configuration.setAllowManualCommit(false);
         // a group's first start reads what was sent before it, or records sent while its first run was down would be skipped
-        if (!uri.contains("autoOffsetReset=")) {
+        if (!SourceUri.names(endpoint, "autoOffsetReset")) {
             configuration.setAutoOffsetReset("earliest");
         }
         // commits are made after each poll: an idle consumer still commits (and a stop finishes) within this
-        if (!uri.contains("pollTimeoutMs=")) {
+        if (!SourceUri.names(endpoint, "pollTimeoutMs")) {
             configuration.setPollTimeoutMs(500L);
         }
         // a record whose exchange fails is read again from the last commit rather than skipped

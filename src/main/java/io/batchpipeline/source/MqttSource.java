@@ -48,14 +48,13 @@ public final class MqttSource {
             throw new IllegalArgumentException("qos=0 messages are never delivered again, so a crash would lose those not yet written;"
                     + " use qos=1");
         }
-        String uri = endpoint.getEndpointUri();
-        if (!uri.contains("cleanStart=")) {
+        if (!SourceUri.names(endpoint, "cleanStart")) {
             configuration.setCleanStart(false);
         } else if (configuration.isCleanStart()) {
             LOG.warn("{}: cleanStart=true drops the broker's session at each start, and with it the messages delivered but not yet"
                     + " written: a restart loses them", mqtt.getTopic());
         }
-        if (!uri.contains("sessionExpiryInterval=")) {
+        if (!SourceUri.names(endpoint, "sessionExpiryInterval")) {
             configuration.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
         }
         configuration.setManualAcksEnabled(true);

@@ -25,8 +25,7 @@ public final class NatsSource {
         if (!configuration.isJetstreamEnabled()) {
             return;
         }
-        String uri = endpoint.getEndpointUri();
-        if (uri.contains("pullSubscription=true")) {
+        if (configuration.isPullSubscription() && SourceUri.names(endpoint, "pullSubscription")) {
             throw new IllegalArgumentException("pullSubscription=true reads nothing: camel-nats 4.17 subscribes but never pulls;"
                     + " leave it out, and the pipeline consumes JetStream by push");
         }

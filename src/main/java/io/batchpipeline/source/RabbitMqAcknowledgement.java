@@ -43,7 +43,7 @@ public final class RabbitMqAcknowledgement extends SynchronizationAdapter {
         if (endpoint instanceof SpringRabbitMQEndpoint rabbit) {
             rabbit.setAsyncConsumer(true);
             rabbit.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-            if (!endpoint.getEndpointUri().contains("prefetchCount=")) {
+            if (!SourceUri.names(endpoint, "prefetchCount")) {
                 rabbit.setPrefetchCount((int) Math.min(prefetch, 65_535)); // AMQP's prefetch is an unsigned short
             }
         }
