@@ -58,14 +58,30 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = socket.accept();
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(target);
+                if (!register(socket, client, target)) {
+                    client.close();
+                    target.close();
+                    return;
+                }
                 pump(client, target);
                 pump(target, client);
             } catch (IOException e) {
                 return; // closed by cut()
             }
         }
+    }
+
+    /**
+     * Keeps a new connection for the next cut, unless that cut came while it was being set up: a connection
+     * accepted just before a cut must not outlive it (one did, and wrote through a whole "outage").
+     */
+    private synchronized boolean register(ServerSocket acceptedBy, Socket client, Socket target) {
+        if (acceptedBy.isClosed()) {
+            return false;
+        }
+        sockets.add(client);
+        sockets.add(target);
+        return true;
     }
 
     private void pump(Socket from, Socket to) {
