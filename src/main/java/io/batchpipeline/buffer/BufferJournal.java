@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import io.batchpipeline.batching.Batch;
 import io.batchpipeline.batching.BatchJournal;
 import io.batchpipeline.delivery.RetryPolicy;
+import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.SameTransaction;
 import org.apache.camel.Exchange;
@@ -48,15 +49,11 @@ final class BufferJournal implements BatchJournal {
         if (position == 0) {
             openBatches.add(batch.id());
         }
-        SourceRecord first = chunk.get(0);
-        BufferTable.StoredChunk stored = new BufferTable.StoredChunk(first.source(), first.format().spec(), ChunkCodec.encode(chunk));
         CompletableFuture<Void> ticket = new CompletableFuture<>();
-        appender.append(new ChunkAppender.Pending(batch.id(), position, stored, chunk.size(), SourceKey.of(chunkExchange),
+        appender.append(new ChunkAppender.Pending(batch.id(), position, ChunkCodec.store(chunk), chunk.size(), SourceKey.of(chunkExchange),
                 chunk.get(chunk.size() - 1).line(), ticket));
         batch.stored().add(ticket);
-        if (first.receipt() != null) {
-            first.receipt().stored().add(ticket);
-        }
+        SourceReceipt.eachRun(chunk, (receipt, records) -> receipt.stored().add(ticket)); // a chunk may hold several messages' records
     }
 
     void start() {

@@ -227,8 +227,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
         List<SourceRecord> records = new ArrayList<>();
         Map<String, RecordFormat> specs = new HashMap<>();
         for (BufferTable.StoredChunk chunk : chunks) {
-            RecordFormat format = specs.computeIfAbsent(chunk.format(), RecordFormats::ofSpec);
-            records.addAll(ChunkCodec.decode(chunk.records(), chunk.source(), format));
+            records.addAll(ChunkCodec.load(chunk, spec -> specs.computeIfAbsent(spec, RecordFormats::ofSpec)));
         }
         Exchange exchange = new DefaultExchange(camelContext);
         exchange.setExchangeId(exchangeId);

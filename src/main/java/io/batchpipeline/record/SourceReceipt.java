@@ -1,5 +1,8 @@
 package io.batchpipeline.record;
 
+import java.util.List;
+import java.util.function.ObjIntConsumer;
+
 /**
  * Tracks the records of one source exchange (a file, a bus message) until every one of them is written or
  * dead-lettered. The source exchange completes only then, so a file moves to {@code .done}, or a message is
@@ -17,6 +20,28 @@ public final class SourceReceipt {
     private Runnable whenSettled;
     private Exception failure;
     private final StoredChunks stored = new StoredChunks();
+
+    /**
+     * Calls {@code action} with each run of consecutive records of one source and the run's length; records without a
+     * receipt are skipped. Records come in such runs (a chunk holds one file's or several messages' records in turn).
+     */
+    public static void eachRun(List<SourceRecord> records, ObjIntConsumer<SourceReceipt> action) {
+        SourceReceipt receipt = null;
+        int run = 0;
+        for (SourceRecord record : records) {
+            if (record.receipt() != receipt) {
+                if (receipt != null) {
+                    action.accept(receipt, run);
+                }
+                receipt = record.receipt();
+                run = 0;
+            }
+            run++;
+        }
+        if (receipt != null && run > 0) {
+            action.accept(receipt, run);
+        }
+    }
 
     /** More records of this source entered the pipeline. */
     public synchronized void add(int records) {

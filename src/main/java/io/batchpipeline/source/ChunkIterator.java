@@ -13,21 +13,20 @@ import io.batchpipeline.record.SourceRecord;
  * Groups records into chunks, one Camel exchange each: with one exchange per record the route itself tops
  * out near 160k records/s, whatever the sink. Each chunk holds at most the room left in the pipeline's open
  * batch, so a batch that closes on size holds exactly batch.size records, and one that closes on its text's size
- * goes over it by less than one record.
+ * goes over it by less than one record. A chunk may hold records of several messages (a Kafka poll); each record's
+ * receipt learns how many of its records entered.
  */
 final class ChunkIterator implements Iterator<List<SourceRecord>>, Closeable {
 
     /** Chunks are bounded too, so a huge batch.size does not make one exchange read a whole file. */
     static final int MAX_CHUNK = 1000;
 
-    private final LineRecordIterator records;
+    private final RecordStream records;
     private final BatchRoom room;
-    private final SourceReceipt receipt;
 
-    ChunkIterator(LineRecordIterator records, BatchRoom room, SourceReceipt receipt) {
+    ChunkIterator(RecordStream records, BatchRoom room) {
         this.records = records;
         this.room = room;
-        this.receipt = receipt;
     }
 
     @Override
@@ -52,7 +51,7 @@ final class ChunkIterator implements Iterator<List<SourceRecord>>, Closeable {
         if (chunk.isEmpty()) { // the open batch is full and about to close: a chunk takes at least one record
             chunk.add(records.next());
         }
-        receipt.add(chunk.size());
+        SourceReceipt.eachRun(chunk, SourceReceipt::add); // before the chunk enters a batch, which may be written at once
         return chunk;
     }
 

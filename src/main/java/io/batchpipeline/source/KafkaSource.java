@@ -9,11 +9,13 @@ import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConsumer;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Sets up a {@code kafka:} source so that an offset is committed only once its record is written
  * ({@link KafkaOffsets}), whatever the URI says about commits; a plain {@code kafka:orders?brokers=..&groupId=..} is
- * safe. Options the URI names itself are kept, except those that would commit before the write.
+ * safe. The records of a poll come as one exchange ({@link KafkaBatch}). Options the URI names itself are kept, except
+ * those that would commit before the write, or hand on one record per exchange.
  */
 public final class KafkaSource {
 
@@ -33,19 +35,29 @@ public final class KafkaSource {
             throw new IllegalArgumentException("a kafka: source needs a consumer group (groupId=... in the URI, or"
                     + " camel.component.kafka.group-id): without one each start is a new group and reads from the end");
         }
-        if (configuration.isBatching()) {
-            throw new IllegalArgumentException("remove batching=true from the kafka: URI: the pipeline batches records itself,"
-                    + " and commits each offset once its record is written");
-        }
         configuration.setAutoCommitEnable(false);
         configuration.setAllowManualCommit(false);
         // a group's first start reads what was sent before it, or records sent while its first run was down would be skipped
         if (!SourceUri.names(endpoint, "autoOffsetReset")) {
             configuration.setAutoOffsetReset("earliest");
         }
-        // commits are made after each poll: an idle consumer still commits (and a stop finishes) within this
+        // one exchange per poll, not per record: the route's work per exchange was what bounded one-record messages.
+        // camel-kafka then hands on a poll's records at the next poll (an interval of 0), whose timeout is how long the
+        // last records of a burst wait; commits are made after each poll too, so an idle consumer commits within it
+        configuration.setBatching(true);
+        if (configuration.getMaxPollRecords() == null) { // Kafka's own default, which camel-kafka's batching needs set
+            configuration.setMaxPollRecords(500);
+        }
+        if (!SourceUri.names(endpoint, "batchingIntervalMs")) {
+            configuration.setBatchingIntervalMs(0);
+        }
         if (!SourceUri.names(endpoint, "pollTimeoutMs")) {
-            configuration.setPollTimeoutMs(500L);
+            configuration.setPollTimeoutMs(100L);
+        }
+        // the reader takes bytes: a String value was decoded by the consumer only to be encoded again, which was most of
+        // the consumer thread's time with large messages
+        if (!SourceUri.names(endpoint, "valueDeserializer")) {
+            configuration.setValueDeserializer(ByteArrayDeserializer.class.getName());
         }
         // a record whose exchange fails is read again from the last commit rather than skipped
         configuration.setBreakOnFirstError(true);

@@ -1,10 +1,8 @@
 package io.batchpipeline.source;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -19,7 +17,7 @@ import io.batchpipeline.record.SourceRecord;
  * A record whose bytes are not valid in the source's charset is still a record: it parses as malformed, with the
  * reason, so it is dead-lettered instead of loaded with replacement characters.
  */
-abstract class LineRecordIterator implements Iterator<SourceRecord>, Closeable {
+abstract class LineRecordIterator implements RecordStream {
 
     protected final String source;
     protected final SourceReceipt receipt;

@@ -6,7 +6,6 @@ import java.nio.charset.Charset;
 import java.util.Iterator;
 import java.util.List;
 
-import io.batchpipeline.record.MessageFields;
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
 import org.apache.camel.Exchange;
@@ -17,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pipeline's reader: turns a message body (a whole file, or one bus message) into a lazy stream of record
- * chunks. The route's split EIP iterates it in streaming mode, so a large file is read a chunk at a time.
+ * One pipeline's reader: turns a message body (a whole file, one bus message, or the records of a Kafka poll) into a
+ * lazy stream of record chunks. The route's split EIP iterates it in streaming mode, so a large file is read a chunk at a time.
  */
 public final class RecordReader {
 
@@ -55,38 +54,53 @@ public final class RecordReader {
     }
 
     public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
+        List<Exchange> kafkaRecords = KafkaBatch.records(exchange);
+        if (kafkaRecords != null) { // a poll: chunks span its records, each of which has its own receipt
+            return new ChunkIterator(new RecordsOfMessages(kafkaRecords, this::messageRecords), room);
+        }
         FileKeptOnStop.install(exchange);
         RabbitMqAcknowledgement.install(exchange);
         JmsAcknowledgement.install(exchange);
-        String source = sourceName(exchange);
-        SourceReceipt receipt = new SourceReceipt();
-        exchange.setProperty(SourceReceipt.PROPERTY, receipt);
-        MessageFields fields = metadata.of(exchange);
-        InputStream in;
         if (exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>) {
-            in = exchange.getMessage().getMandatoryBody(InputStream.class);
-        } else { // a message: in memory already; one that cannot be read at all is one dead letter, not misread records
-            byte[] body = exchange.getMessage().getBody(byte[].class);
-            String problem = MessageBody.unreadable(body, format);
-            if (problem != null) {
-                receipt.add(1);
-                String preview = body == null ? "" : new String(body, 0, Math.min(body.length, 1000), charset);
-                return List.of(List.of(new SourceRecord(source, 1, preview, fields.addTo(new UnreadableRecord(problem)), receipt))).iterator();
-            }
-            in = new ByteArrayInputStream(body);
+            return new ChunkIterator(records(exchange, exchange.getMessage().getMandatoryBody(InputStream.class)), room);
         }
+        return new ChunkIterator(messageRecords(exchange), room);
+    }
+
+    /** A message's records: in memory already; one that cannot be read at all is one dead letter, not misread records. */
+    private RecordStream messageRecords(Exchange message) {
+        byte[] body = message.getMessage().getBody(byte[].class);
+        String problem = MessageBody.unreadable(body, format);
+        if (problem == null) {
+            return records(message, new ByteArrayInputStream(body));
+        }
+        String preview = body == null ? "" : new String(body, 0, Math.min(body.length, 1000), charset);
+        return RecordStream.of(new SourceRecord(sourceName(message), 1, preview, metadata.of(message).addTo(new UnreadableRecord(problem)),
+                receiptOf(message)));
+    }
+
+    /** The records of a file or a message; its receipt goes with the exchange, to the last step. */
+    private RecordStream records(Exchange exchange, InputStream in) {
+        String source = sourceName(exchange);
+        SourceReceipt receipt = receiptOf(exchange);
         LineReader reader = new LineReader(in, charset, maxRecordBytes);
         LineRecordIterator records = switch (format) {
             case CSV -> new CsvRecordIterator(source, reader, receipt, csvDelimiter, csvMaxLinesPerRecord);
             case JSONL -> new JsonLinesRecordIterator(source, reader, receipt, JsonRecordFormat.STANDARD);
         };
-        records.addFields(fields);
+        records.addFields(metadata.of(exchange));
         long stored = progress.storedThrough(exchange);
         if (stored > 0) {
             records.skipThrough(stored);
             LOG.info("{}: records up to line {} were stored before; reading on from there", source, stored);
         }
-        return new ChunkIterator(records, room, receipt);
+        return records;
+    }
+
+    private static SourceReceipt receiptOf(Exchange exchange) {
+        SourceReceipt receipt = new SourceReceipt();
+        exchange.setProperty(SourceReceipt.PROPERTY, receipt);
+        return receipt;
     }
 
     /** A file's name; for a message, its endpoint and its id (the broker's when it has one), as dead letters show. */

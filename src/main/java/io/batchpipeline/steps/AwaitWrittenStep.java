@@ -4,8 +4,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import io.batchpipeline.record.SourceReceipt;
-import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.BrokerMessage;
+import io.batchpipeline.source.KafkaBatch;
+import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.SourceProgress;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
@@ -53,7 +54,6 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        SourceReceipt receipt = exchange.getProperty(SourceReceipt.PROPERTY, SourceReceipt.class);
         if (durable) {
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
@@ -75,26 +75,20 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
                 }
             });
         }
-        KafkaOffsets.Position position = offsets != null ? KafkaOffsets.Position.of(exchange) : null;
-        if (position != null) {
-            offsets.read(position);
-        }
-        if (receipt == null) { // refused before it was read (HTTP)
-            if (position != null) {
-                offsets.written(position);
+        if (offsets != null) { // the consumer reads on; each record's offset is committed once it is written (or stored)
+            for (Exchange record : KafkaBatch.recordsOf(exchange)) {
+                kafkaRecordRead(record);
             }
+            callback.done(true);
+            return true;
+        }
+        SourceReceipt receipt = exchange.getProperty(SourceReceipt.PROPERTY, SourceReceipt.class);
+        if (receipt == null) { // refused before it was read (HTTP)
             callback.done(true);
             return true;
         }
         if (durable) {
-            return awaitStored(exchange, receipt, position, callback);
-        }
-        if (position != null) { // the consumer reads on; the offset is committed once the record is written
-            if (receipt.seal(() -> kafkaRecordDone(position, receipt.failure()))) {
-                kafkaRecordDone(position, receipt.failure());
-            }
-            callback.done(true);
-            return true;
+            return awaitStored(exchange, receipt, callback);
         }
         if (!completesLater(exchange)) {
             callback.done(true);
@@ -117,13 +111,8 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
      * With a durable buffer a source completes once its records are stored. The buffer appends the chunks of many
      * sources in one transaction, in the background, so this waits without holding a thread.
      */
-    private boolean awaitStored(Exchange exchange, SourceReceipt receipt, KafkaOffsets.Position position, AsyncCallback callback) {
+    private boolean awaitStored(Exchange exchange, SourceReceipt receipt, AsyncCallback callback) {
         CompletableFuture<Void> stored = receipt.stored().all();
-        if (position != null) { // the consumer reads on, so that many records share a transaction; the commit waits
-            stored.whenComplete((ignored, failure) -> kafkaRecordDone(position, unwrap(failure)));
-            callback.done(true);
-            return true;
-        }
         if (stored.isDone() || !completesLater(exchange) || exchange.getContext().isStopping()) {
             // on the consumer's thread: a consumer that acknowledges when the route returns (NATS) must not return
             // before the store; and while stopping, a consumer closes its channel (a RabbitMQ one returns what is
@@ -162,11 +151,30 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
         return source instanceof GenericFileEndpoint<?> || source instanceof PlatformHttpEndpoint || BrokerMessage.acknowledgedOnCompletion(source);
     }
 
-    /** Its offset is committed once this and every earlier record of its partition are done. */
+    /**
+     * A Kafka record went through the route: its offset is committed once its records, and every earlier record of its
+     * partition, are written (or stored); until then later offsets of its partition wait, and a restart reads it again.
+     */
+    private void kafkaRecordRead(Exchange record) {
+        KafkaOffsets.Position position = KafkaOffsets.Position.of(record);
+        if (position == null) {
+            return;
+        }
+        offsets.read(position);
+        SourceReceipt receipt = record.getProperty(SourceReceipt.PROPERTY, SourceReceipt.class);
+        if (receipt == null) {
+            offsets.written(position);
+        } else if (durable) { // many records share a transaction of the buffer
+            receipt.stored().all().whenComplete((ignored, failure) -> kafkaRecordDone(position, unwrap(failure)));
+        } else if (receipt.seal(() -> kafkaRecordDone(position, receipt.failure()))) {
+            kafkaRecordDone(position, receipt.failure());
+        }
+    }
+
     private void kafkaRecordDone(KafkaOffsets.Position position, Throwable failure) {
         if (failure == null) {
             offsets.written(position);
-        } else { // its offset stays uncommitted: later offsets of its partition wait, and a restart reads it again
+        } else {
             LOG.warn("Kafka record {} could not be {} ({}); it is read again after a restart", position, durable ? "stored" : "written",
                     failure.getMessage());
         }

@@ -152,25 +152,11 @@ public class WriteBatchStep<R> implements Processor {
 
     /** Every record of the batch is now written or dead-lettered: tell their sources, a run of same-source records at a time. */
     private static void settle(List<SourceRecord> records, Exception failure) {
-        SourceReceipt current = null;
-        int count = 0;
-        for (SourceRecord record : records) {
-            if (record.receipt() != current) {
-                release(current, count, failure);
-                current = record.receipt();
-                count = 0;
-            }
-            count++;
-        }
-        release(current, count, failure);
-    }
-
-    private static void release(SourceReceipt receipt, int count, Exception failure) {
-        if (receipt != null && count > 0) {
+        SourceReceipt.eachRun(records, (receipt, count) -> {
             if (failure != null) {
                 receipt.failed(failure);
             }
             receipt.settled(count);
-        }
+        });
     }
 }

@@ -1,6 +1,7 @@
 package io.batchpipeline.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
@@ -19,6 +20,8 @@ import io.batchpipeline.batching.TimeoutMode;
 import io.batchpipeline.delivery.RetryPolicy;
 import io.batchpipeline.jdbc.DataSources;
 import io.batchpipeline.observability.PipelineRegistry;
+import io.batchpipeline.record.MalformedRecordException;
+import io.batchpipeline.record.MessageFields;
 import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.Row;
 import io.batchpipeline.record.SourceRecord;
@@ -113,6 +116,25 @@ abstract class DurableBufferContract {
         assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 3L, 5L);
         assertThat(records).extracting(SourceRecord::source).containsOnly("orders.csv");
         assertThat(records).extracting(r -> r.fields().get("customer; name")).containsExactly("ann", "bob\nsmith", "cy");
+    }
+
+    /** A Kafka poll's records share a chunk: each comes back with its own message's name and fields. */
+    @Test
+    void recordsOfSeveralMessagesInOneChunkComeBackEachWithItsOwnSourceAndFields() {
+        RecordFormat json = RecordFormats.ofSpec("jsonl");
+        List<SourceRecord> poll = List.of(
+                new SourceRecord("kafka:orders message orders-0@7", 1, "{\"id\":1}", new MessageFields(Map.of("offset", 7L)).addTo(json), null),
+                new SourceRecord("kafka:orders message orders-0@8", 1, "{\"id\":2}", new MessageFields(Map.of("offset", 8L)).addTo(json), null),
+                new SourceRecord("kafka:orders message orders-0@9", 1, "", RecordFormats.ofSpec("unreadable:the body is empty"), null));
+        Batch batch = closedBatch(poll);
+
+        List<SourceRecord> records = buffer.recover(context, batch.id()).getMessage().getBody(Batch.class).records();
+
+        assertThat(records).extracting(SourceRecord::source)
+                .containsExactly("kafka:orders message orders-0@7", "kafka:orders message orders-0@8", "kafka:orders message orders-0@9");
+        assertThat(records.get(0).fields()).isEqualTo(Map.of("id", 1L, "offset", 7L));
+        assertThat(records.get(1).fields()).isEqualTo(Map.of("id", 2L, "offset", 8L));
+        assertThatThrownBy(records.get(2)::parse).isInstanceOf(MalformedRecordException.class).hasMessage("the body is empty");
     }
 
     @Test

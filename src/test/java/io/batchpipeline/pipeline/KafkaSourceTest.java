@@ -16,8 +16,11 @@ import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TcpProxy;
 import io.batchpipeline.support.TestKafka;
 import io.batchpipeline.support.TestPostgres;
+import org.apache.camel.api.management.ManagedCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Kafka as a source, on a real broker started in this JVM: records of many messages share a batch, and the group's
@@ -42,15 +45,21 @@ class KafkaSourceTest {
 
             assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(DISTINCT id) FROM orders")).isEqualTo(20_000);
             assertThat(pipeline.stats().batches(io.batchpipeline.record.FlushReason.SIZE)).as("batches of 1,000 messages").isGreaterThanOrEqualTo(15);
+            long exchanges = pipeline.context().getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                    .getManagedRoute("default-pipeline").getExchangesTotal();
+            assertThat(exchanges).as("the records of a poll are one exchange").isLessThan(20_000 / 10);
         }
     }
 
-    @Test
-    void aMessageThatCannotBeReadIsDeadLetteredWithItsTopicPartitionOffsetAndMetadataAndTheOffsetMovesOn() throws Exception {
+    /** With the durable buffer, the records of the poll share a stored chunk, each with its own message's fields. */
+    @ParameterizedTest(name = "batch.durable={0}")
+    @ValueSource(booleans = {false, true})
+    void aMessageThatCannotBeReadIsDeadLetteredWithItsTopicPartitionOffsetAndMetadataAndTheOffsetMovesOn(boolean durable) throws Exception {
         TestKafka.createTopic(topic, 1);
         TestKafka.send(topic, 1, 3, id -> id == 2 ? "not json" : SampleData.jsonLine(id));
         Map<String, String> settings = kafka(RunningPipeline.defaults(dir));
         settings.put("source.metadata", "partition,offset,key");
+        settings.put("batch.durable", Boolean.toString(durable));
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.stats().rowsWritten() == 2 && pipeline.stats().recordsRejected() == 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.lag(topic, group) == 0);
