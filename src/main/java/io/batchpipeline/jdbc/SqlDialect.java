@@ -80,6 +80,16 @@ public enum SqlDialect {
         public boolean hasCopy() {
             return true;
         }
+
+        /**
+         * Out of line but not compressed: the durable buffer's chunks are written once and read back only after a
+         * crash, and compressing them cost PostgreSQL 7.2-7.8 CPU s per million rows against 5.7 without, which put a
+         * durable load at 174-184k rows/s against 218k (bench/run, 1M rows, 3 runs each; docs/performance.md).
+         */
+        @Override
+        public String storeUncompressed(String table, String column) {
+            return "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET STORAGE EXTERNAL";
+        }
     },
     MARIADB("jdbc:mariadb:", "LONGTEXT", "LONGBLOB") {
         @Override
@@ -141,6 +151,11 @@ public enum SqlDialect {
     /** A column type for bytes of any length. */
     public String binaryType() {
         return binaryType;
+    }
+
+    /** The statement that keeps a binary column's values uncompressed, or null where they are not compressed anyway. */
+    public String storeUncompressed(String table, String column) {
+        return null;
     }
 
     /**
