@@ -9,6 +9,9 @@ import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.source.BatchRoom;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
+import org.apache.camel.Predicate;
+import org.apache.camel.support.ExpressionAdapter;
 
 /**
  * One pipeline's batching: collects chunks of records into a {@link Batch}, decides when it is full (by records,
@@ -104,5 +107,24 @@ public class BatchAggregationStrategy implements AggregationStrategy, BatchRoom 
     public long millisToDeadline(Exchange exchange) {
         long deadline = exchange.getProperty(DEADLINE_PROPERTY, Long.class);
         return Math.max(1, deadline - System.currentTimeMillis());
+    }
+
+    /**
+     * {@link #isFull} as the aggregator's completion predicate, and {@link #millisToDeadline} as its timeout expression,
+     * for the route's {@code ref} language: the bean language copies the exchange's headers and resolves the method on
+     * every call, a cost per message (see {@code RecordReader}).
+     */
+    public Predicate fullPredicate() {
+        return this::isFull;
+    }
+
+    /** See {@link #fullPredicate()}. */
+    public Expression deadlineExpression() {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return millisToDeadline(exchange);
+            }
+        };
     }
 }

@@ -38,6 +38,8 @@ import io.batchpipeline.steps.WriteBatchStep;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Expression;
+import org.apache.camel.Predicate;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.spi.AggregationRepository;
 
@@ -91,6 +93,14 @@ public final class Pipeline implements CamelContextAware {
 
     public static BatchAggregationStrategy batches(Pipeline pipeline) {
         return pipeline.parts().batches();
+    }
+
+    public static Predicate batchFull(Pipeline pipeline) {
+        return pipeline.parts().batches().fullPredicate();
+    }
+
+    public static Expression batchDeadline(Pipeline pipeline) {
+        return pipeline.parts().batches().deadlineExpression();
     }
 
     public static AggregationRepository buffer(Pipeline pipeline) {

@@ -10,7 +10,9 @@ import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One pipeline's reader: turns a message body (a whole file, one bus message, or the records of a Kafka poll) into a
  * lazy stream of record chunks. The route's split EIP iterates it in streaming mode, so a large file is read a chunk at a time.
+ * It is the split's expression itself ({@code ref} language): the bean language copies the exchange's headers and
+ * resolves the method on every call, and with the aggregator's two such calls took 116 of 332 JFR samples of a RabbitMQ
+ * consumer's thread (one record per message).
  */
-public final class RecordReader {
+public final class RecordReader extends ExpressionAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordReader.class);
 
@@ -51,6 +56,15 @@ public final class RecordReader {
         this.room = room;
         this.progress = progress;
         this.metadata = metadata;
+    }
+
+    @Override
+    public Object evaluate(Exchange exchange) {
+        try {
+            return read(exchange);
+        } catch (InvalidPayloadException e) {
+            throw new RuntimeCamelException(e);
+        }
     }
 
     public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
