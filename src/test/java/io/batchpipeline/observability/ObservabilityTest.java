@@ -62,7 +62,7 @@ class ObservabilityTest {
                     .contains("batch_pipeline_source_wait_seconds_total{pipeline=\"default-pipeline\"}")
                     .as("the pool's own metrics").contains("hikaricp_connections_active{pool=\"pool ")
                     .as("the JVM's").contains("jvm_memory_used_bytes")
-                    .as("Camel's").contains("camel_exchanges_total");
+                    .as("Camel's, per route").containsPattern("camel_exchanges_total\\{[^}]*routeId=\"default-pipeline\"");
 
             HttpResponse<String> health = pipeline.management("/observe/health");
             assertThat(health.statusCode()).isEqualTo(200);
