@@ -98,13 +98,13 @@ public class BatchAggregationStrategy implements AggregationStrategy, BatchRoom 
     }
 
     /** The completion predicate: the batch holds {@code size} records, or {@code maxCharacters} of text. */
-    public boolean isFull(Exchange exchange) {
+    private boolean isFull(Exchange exchange) {
         Batch batch = exchange.getMessage().getBody(Batch.class);
         return batch.size() >= size || batch.characters() >= maxCharacters;
     }
 
     /** The completion timeout expression: milliseconds left until the open batch's deadline (at least 1). */
-    public long millisToDeadline(Exchange exchange) {
+    private long millisToDeadline(Exchange exchange) {
         long deadline = exchange.getProperty(DEADLINE_PROPERTY, Long.class);
         return Math.max(1, deadline - System.currentTimeMillis());
     }
