@@ -45,9 +45,14 @@ public final class BrokerMessage {
         exchange.setProperty(NOT_ACKNOWLEDGED, true);
     }
 
-    /** Whether the exchange's message was acknowledged, or needs none (other sources). */
-    public static boolean acknowledged(Exchange exchange) {
-        return !exchange.getProperty(NOT_ACKNOWLEDGED, false, Boolean.class);
+    /**
+     * Runs {@code then} once the exchange's message is acknowledged, which for RabbitMQ can be after its exchange
+     * completes (at once for sources that need no acknowledgement); never if it could not be: the broker delivers it again.
+     */
+    public static void whenAcknowledged(Exchange exchange, Runnable then) {
+        if (!RabbitMqAcknowledgement.whenAcknowledged(exchange, then) && !exchange.getProperty(NOT_ACKNOWLEDGED, false, Boolean.class)) {
+            then.run();
+        }
     }
 
     /** Delivered before, and not acknowledged then: the consumer that had it died, or returned it. */

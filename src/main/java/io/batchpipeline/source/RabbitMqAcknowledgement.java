@@ -1,6 +1,11 @@
 package io.batchpipeline.source;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.Channel;
 import io.batchpipeline.common.Errors;
@@ -12,12 +17,14 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
 
 /**
  * Acknowledges a RabbitMQ message ({@code spring-rabbitmq:} source) when its exchange completes, that is once its
  * records are written (with the durable buffer: stored), and returns it to the queue when the exchange fails. The
  * consumer is made asynchronous with manual acknowledgement, so it takes the next message while earlier ones wait
- * for their batch: up to {@code prefetch} messages are in flight, and records of many messages share a batch.
+ * for their batch: up to {@code prefetch} messages are in flight, and records of many messages share a batch. A
+ * channel's messages are acknowledged together ({@link DeliveryWindow}).
  *
  * <p>Camel's own modes do not do this: the default acknowledges when the route returns (before the batch is
  * written), and its failure path without a recoverer acknowledges and drops a message after five attempts.
@@ -26,12 +33,27 @@ public final class RabbitMqAcknowledgement extends SynchronizationAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqAcknowledgement.class);
 
-    private final Channel channel;
-    private final long deliveryTag;
+    private static final String DELIVERY = "batchPipelineRabbitMqDelivery";
 
-    private RabbitMqAcknowledgement(Channel channel, long deliveryTag) {
-        this.channel = channel;
-        this.deliveryTag = deliveryTag;
+    /**
+     * The windows of open channels, by the broker's channel itself: Spring's channel proxy can open a new one under
+     * the same proxy, whose delivery tags start again at 1, where an old tag would acknowledge the wrong message.
+     */
+    private static final Map<Channel, DeliveryWindow> WINDOWS = new ConcurrentHashMap<>();
+
+    /** Sends the acknowledgements that wait for more to join them; one daemon thread, mostly asleep. */
+    private static final ScheduledExecutorService DELAYED = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "rabbitmq-acknowledgements");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final DeliveryWindow window;
+    private final DeliveryWindow.Delivery delivery;
+
+    private RabbitMqAcknowledgement(DeliveryWindow window, DeliveryWindow.Delivery delivery) {
+        this.window = window;
+        this.delivery = delivery;
     }
 
     /**
@@ -59,29 +81,57 @@ public final class RabbitMqAcknowledgement extends SynchronizationAdapter {
         Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
         Long tag = exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class);
         if (channel != null && tag != null && acknowledgesOnCompletion(exchange.getFromEndpoint())) {
-            exchange.getExchangeExtension().addOnCompletion(new RabbitMqAcknowledgement(channel, tag));
+            DeliveryWindow window = windowOf(channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel);
+            DeliveryWindow.Delivery delivery = window.received(tag);
+            exchange.setProperty(DELIVERY, delivery);
+            exchange.getExchangeExtension().addOnCompletion(new RabbitMqAcknowledgement(window, delivery));
         }
+    }
+
+    private static DeliveryWindow windowOf(Channel channel) {
+        DeliveryWindow window = WINDOWS.get(channel);
+        if (window == null) {
+            window = WINDOWS.computeIfAbsent(channel, c -> new DeliveryWindow(new DeliveryWindow.Broker() {
+                @Override
+                public void ack(long deliveryTag, boolean multiple) throws IOException {
+                    c.basicAck(deliveryTag, multiple);
+                }
+
+                @Override
+                public void nack(long deliveryTag) throws IOException {
+                    c.basicNack(deliveryTag, false, true);
+                }
+            }, task -> DELAYED.schedule(task, DeliveryWindow.ACK_DELAY_MS, TimeUnit.MILLISECONDS)));
+            channel.addShutdownListener(cause -> WINDOWS.remove(channel));
+            if (!channel.isOpen()) { // closed before the listener was added
+                WINDOWS.remove(channel);
+            }
+        }
+        return window;
+    }
+
+    /**
+     * Runs {@code then} once the exchange's message is acknowledged to the broker, which can be after the exchange
+     * completes; never if that fails (the broker delivers it again). Returns false if the message is not a RabbitMQ
+     * one acknowledged this way.
+     */
+    static boolean whenAcknowledged(Exchange exchange, Runnable then) {
+        DeliveryWindow.Delivery delivery = exchange.getProperty(DELIVERY, DeliveryWindow.Delivery.class);
+        if (delivery == null) {
+            return false;
+        }
+        delivery.whenAcknowledged(then);
+        return true;
     }
 
     @Override
     public void onComplete(Exchange exchange) {
-        try {
-            channel.basicAck(deliveryTag, false);
-        } catch (IOException | RuntimeException e) {
-            // the channel is gone (a stop closes it while messages wait for their records): the broker redelivers the
-            // message, whose records are written or stored; with an id, a stored one resumes after them
-            BrokerMessage.notAcknowledged(exchange);
-            LOG.warn("cannot acknowledge message {}: {}; the broker will deliver it again", deliveryTag, Errors.describe(e));
-        }
+        window.acknowledge(delivery, exchange.getContext().isStopping());
     }
 
     @Override
     public void onFailure(Exchange exchange) {
-        LOG.warn("message {} could not be taken ({}); it goes back to the queue", deliveryTag, Errors.describe(exchange.getException()));
-        try {
-            channel.basicNack(deliveryTag, false, true);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot return message {}: {}; the broker will deliver it again", deliveryTag, Errors.describe(e));
-        }
+        LOG.warn("message {} could not be taken ({}); it goes back to the queue", delivery.tag(), Errors.describe(exchange.getException()));
+        window.giveBack(delivery);
     }
 }

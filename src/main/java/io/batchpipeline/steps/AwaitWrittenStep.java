@@ -58,9 +58,8 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onComplete(Exchange done) {
-                    if (BrokerMessage.acknowledged(done)) { // else it comes again, and resumes after its stored records
-                        progress.sourceDone(done);
-                    }
+                    // if it cannot be acknowledged, it comes again, and resumes after its stored records
+                    BrokerMessage.whenAcknowledged(done, () -> progress.sourceDone(done));
                 }
 
                 /**
