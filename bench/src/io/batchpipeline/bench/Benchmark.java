@@ -251,6 +251,7 @@ public final class Benchmark {
     /** The jar as the README runs it (with the class-data-sharing archive the build makes), into bench_orders, with its GC log in {@code work}; it exits after 2 idle seconds. */
     List<String> jarCommand(String mode, String sinkType, String sourceUri, Path work, List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(java, "-Xlog:gc:file=" + work.resolve("gc.log")));
+        command.addAll(options.jarOptions());
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-Dcamel.main.duration-max-idle-seconds=2",
@@ -339,6 +340,9 @@ public final class Benchmark {
                 LocalDate.now(), options.rows, BenchData.COLUMNS.split(",").length, BenchData.COLUMNS, options.runs));
         r.append(String.format("Machine: %s, %d cores, Java %s; %s.%n%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), db.version()));
+        if (!options.jarOptions().isEmpty()) {
+            r.append("The jar ran with `").append(String.join(" ", options.jarOptions())).append("`.\n\n");
+        }
         r.append("| path | rows/s | × COPY limit | × stock Camel | from process start, rows/s | × psql from start | CPU s | CPU s per M rows:"
                 + " process, PostgreSQL | peak heap after GC | peak RSS | timed by |\n");
         r.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -457,7 +461,7 @@ public final class Benchmark {
 
     /** Command-line options; see bench/run. */
     record Options(long rows, int runs, String jdbcUrl, String user, String password, long heapRows, boolean skipStock, int latenessSeconds,
-                   List<String> only, List<Integer> instances, String rabbitmq, int busRecords) {
+                   List<String> only, List<Integer> instances, String rabbitmq, int busRecords, List<String> jarOptions) {
         static Options parse(String[] args) {
             Map<String, String> o = new LinkedHashMap<>();
             for (String arg : args) {
@@ -470,7 +474,8 @@ public final class Benchmark {
                     Integer.parseInt(o.getOrDefault("lateness-seconds", "60")),
                     o.containsKey("only") ? List.of(o.get("only").split(",")) : List.of(),
                     o.containsKey("instances") ? Arrays.stream(o.get("instances").split(",")).map(Integer::valueOf).toList() : List.of(),
-                    o.getOrDefault("rabbitmq", ""), Integer.parseInt(o.getOrDefault("bus-records", "0")));
+                    o.getOrDefault("rabbitmq", ""), Integer.parseInt(o.getOrDefault("bus-records", "0")),
+                    o.containsKey("jar-options") ? List.of(o.get("jar-options").trim().split("\\s+")) : List.of());
         }
     }
 }
