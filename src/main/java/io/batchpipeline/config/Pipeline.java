@@ -20,6 +20,7 @@ import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.PipelineStats;
 import io.batchpipeline.observability.SinkHealth;
 import io.batchpipeline.sink.BatchSink;
+import io.batchpipeline.source.FileSource;
 import io.batchpipeline.source.JmsAcknowledgement;
 import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.source.KafkaSource;
@@ -197,11 +198,12 @@ public final class Pipeline implements CamelContextAware {
     }
 
     /**
-     * Sets a bus source up to acknowledge only what is written, and refuses one that cannot be consumed safely (or at
-     * all: a RabbitMQ queue that is not there); returns the Kafka offsets, or null.
+     * Sets a folder source up to poll at once, a bus source up to acknowledge only what is written, and refuses one that
+     * cannot be consumed safely (or at all: a RabbitMQ queue that is not there); returns the Kafka offsets, or null.
      */
     private KafkaOffsets configureSource(Settings settings, Endpoint source) {
         try {
+            FileSource.configure(source);
             RabbitMqQueues.requireExisting(source);
             MqttSource.configure(source);
             NatsSource.configure(source);
