@@ -254,6 +254,42 @@ class RabbitMqIT {
         assertThat(log).as("no stack trace").noneMatch(line -> line.startsWith("\tat "));
     }
 
+    /**
+     * The database away far longer than the retry budget, in memory: the messages read meanwhile wait, none of them
+     * acknowledged (acknowledgements go together, never past a message not yet written), and all arrive once it is back.
+     */
+    @Test
+    void aDatabaseOutageLongerThanTheRetryBudgetAcknowledgesNothingUnwrittenAndLosesNothing() throws Exception {
+        Databases.recreateOrdersTable("bus_orders", true);
+        int port = FreePort.find();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort());
+             Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+            channel.queueDeclare(queue, true, false, false, null);
+            Process process = start("0", false, "jsonl", List.of("-Dsink.jdbc.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
+                    "-Dsink.retry.max-attempts=2", "-Dsink.retry.initial-delay=50", "-Dcamel.management.port=" + port));
+            publishOneRecordMessages(channel, 1, 500);
+            awaitRows(500);
+            await().atMost(Duration.ofSeconds(60)).until(() -> messagesIncludingUnacknowledged() == 0);
+
+            proxy.cut();
+            publishOneRecordMessages(channel, 501, 3_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> readiness(port).contains("SQLSTATE 08")
+                    && channel.queueDeclarePassive(queue).getMessageCount() == 0); // all read, and waiting for the database
+            assertThat(messagesIncludingUnacknowledged()).as("none acknowledged while nothing is written").isEqualTo(2_500);
+
+            proxy.restore();
+            awaitRows(3_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> messagesIncludingUnacknowledged() == 0);
+            process.destroy();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            channel.queueDelete(queue);
+        }
+        assertThat(count("SELECT COUNT(*) FROM bus_orders")).isEqualTo(3_000);
+        assertThat(dir.resolve("deadletter/rejected.jsonl")).doesNotExist();
+    }
+
     private static String readiness(int port) {
         try {
             return Management.get(port, "/observe/health/ready").body();
