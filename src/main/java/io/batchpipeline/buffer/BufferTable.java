@@ -61,6 +61,24 @@ final class BufferTable {
         }
     }
 
+    /**
+     * Frees the space of released chunks, ended leases and forgotten resume marks (PostgreSQL: VACUUM, which runs
+     * outside a transaction); elsewhere the database does it as it goes.
+     */
+    static void vacuum(Connection connection) throws SQLException {
+        String vacuum = SqlDialect.of(connection).vacuum(NAME, OWNERS, SOURCES);
+        if (vacuum == null) {
+            return;
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(vacuum);
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
     /** The running instances' leases: ms since the epoch, in the database's clock. */
     static final String OWNERS = "batch_pipeline_owners";
 

@@ -1,5 +1,6 @@
 package io.batchpipeline.buffer;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,6 +62,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
     private final BufferedSourceProgress progress;
     private final Map<String, Exchange> filling = new ConcurrentHashMap<>();
     private long recoveryInterval;
+    private volatile boolean vacuumRefused;
     private boolean useRecovery = true;
     private String deadLetterUri;
     private int maximumRedeliveries;
@@ -205,10 +207,26 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
                         + "are written again", name, taken[0]);
             }
             ids.removeAll(journal.openBatches()); // read after the query: a batch closed since is in Camel's in-progress set
+            vacuum();
             return ids;
         } catch (SQLException e) {
             LOG.warn("Durable buffer {}: cannot look for batches to recover: {}", name, Errors.describe(e));
             return Set.of();
+        }
+    }
+
+    /** Frees the space of what was released since the last look, so that the table stays as small as what it holds. */
+    private void vacuum() {
+        if (vacuumRefused) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            BufferTable.vacuum(connection);
+        } catch (SQLException e) {
+            // 42: the statement or the privilege (PostgreSQL before 12 has no SKIP_LOCKED): said once, not every look
+            vacuumRefused = e.getSQLState() != null && e.getSQLState().startsWith("42");
+            LOG.warn("Durable buffer {}: cannot vacuum its tables: {}; {}", name, Errors.describe(e),
+                    vacuumRefused ? "their space is left to autovacuum" : "it is tried again at the next look");
         }
     }
 

@@ -90,6 +90,17 @@ public enum SqlDialect {
         public String storeUncompressed(String table, String column) {
             return "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET STORAGE EXTERNAL";
         }
+
+        /**
+         * A table whose rows are all deleted soon after they are inserted (the durable buffer) grows by every row until a
+         * vacuum frees their space, and each look into it reads the dead rows: with autovacuum off (as on this project's
+         * bench machine) a session of durable loads left it at 6 GB, where a 200,000-message durable load ran at 11,614
+         * records/s, and at 18,449 right after a VACUUM. SKIP_LOCKED: a table another vacuum holds is left to it.
+         */
+        @Override
+        public String vacuum(String... tables) {
+            return "VACUUM (SKIP_LOCKED) " + String.join(", ", tables);
+        }
     },
     MARIADB("jdbc:mariadb:", "LONGTEXT", "LONGBLOB") {
         @Override
@@ -155,6 +166,14 @@ public enum SqlDialect {
 
     /** The statement that keeps a binary column's values uncompressed, or null where they are not compressed anyway. */
     public String storeUncompressed(String table, String column) {
+        return null;
+    }
+
+    /**
+     * The statement that frees the space of the tables' deleted rows now, run outside a transaction; null where the
+     * database does that as it goes (MariaDB's purge, H2).
+     */
+    public String vacuum(String... tables) {
         return null;
     }
 

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.LongStream;
 
@@ -152,10 +153,8 @@ abstract class DurableBufferContract {
     @Test
     void aWrittenBatchLeavesTheBufferInItsOwnTransactionSoItIsNeverWrittenTwice() throws Exception {
         JdbcBatchSink sink = sink();
-        RecordFormat csv = RecordFormats.ofSpec("csv,id,customer");
-        List<SourceRecord> records = LongStream.rangeClosed(1, 10).mapToObj(id -> record(csv, id + 1, id + ",c" + id)).toList();
-        Batch batch = closedBatch(records);
-        List<Row<Object[]>> rows = rows(sink, records);
+        Batch batch = closedBatch(tenRecords());
+        List<Row<Object[]>> rows = rows(sink, tenRecords());
 
         sink.write(rows, buffer.journal().release(batch));
         assertThat(buffer.scan(context)).as("released with the write").isEmpty();
@@ -269,6 +268,18 @@ abstract class DurableBufferContract {
     private static Exchange stored(Exchange batchExchange) {
         batchExchange.getMessage().getBody(Batch.class).stored().all().join();
         return batchExchange;
+    }
+
+    /** Stores a batch of ten records and writes it, which releases its chunks; returns what the next look finds to recover. */
+    protected Set<String> storeWriteAndLookAgain() throws Exception {
+        JdbcBatchSink sink = sink();
+        sink.write(rows(sink, tenRecords()), buffer.journal().release(closedBatch(tenRecords())));
+        return buffer.scan(context);
+    }
+
+    private static List<SourceRecord> tenRecords() {
+        RecordFormat csv = RecordFormats.ofSpec("csv,id,customer");
+        return LongStream.rangeClosed(1, 10).mapToObj(id -> record(csv, id + 1, id + ",c" + id)).toList();
     }
 
     private Batch closedBatch(List<SourceRecord> records) {

@@ -1,6 +1,9 @@
 package io.batchpipeline.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.TestPostgres;
@@ -11,6 +14,21 @@ class PostgresDurableBufferTest extends DurableBufferContract {
 
     PostgresDurableBufferTest() {
         super(TestPostgres.url(), "postgres", "");
+    }
+
+    /**
+     * Every chunk is deleted soon after it is stored: the space is freed at each look for batches to recover, not left
+     * to autovacuum, which may be off or far behind (VACUUM counts only vacuums asked for, not autovacuum's).
+     */
+    @Test
+    void theSpaceOfWrittenBatchesIsFreedAtTheNextLook() throws Exception {
+        long before = vacuums();
+        assertThat(storeWriteAndLookAgain()).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(vacuums()).isGreaterThan(before));
+    }
+
+    private static long vacuums() throws Exception {
+        return Databases.count(TestPostgres.url(), "postgres", "", "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'batch_pipeline_buffer'");
     }
 
     /** Chunks are read back only after a crash: compressing each one as it was stored cost PostgreSQL a quarter of its CPU in a durable load. */
