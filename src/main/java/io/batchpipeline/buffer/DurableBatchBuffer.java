@@ -1,6 +1,5 @@
 package io.batchpipeline.buffer;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,9 +59,9 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
     private final OwnerLease lease;
     private final BufferJournal journal;
     private final BufferedSourceProgress progress;
+    private final BufferVacuum vacuum;
     private final Map<String, Exchange> filling = new ConcurrentHashMap<>();
     private long recoveryInterval;
-    private volatile boolean vacuumRefused;
     private boolean useRecovery = true;
     private String deadLetterUri;
     private int maximumRedeliveries;
@@ -87,6 +86,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
         this.lease = new OwnerLease(name, instance, dataSource, leaseMillis);
         this.journal = new BufferJournal(name, lease.owner(), dataSource, retry);
         this.progress = new BufferedSourceProgress(name, dataSource, journal::forget);
+        this.vacuum = new BufferVacuum(name, dataSource);
         this.recoveryInterval = recoveryInterval;
     }
 
@@ -103,6 +103,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
     protected void doStart() throws Exception {
         lease.start();
         journal.start();
+        vacuum.start();
         Set<String> left = Transactions.inTransaction(dataSource, connection -> BufferTable.batchIds(connection, name, lease.owner()));
         if (!left.isEmpty()) {
             LOG.info("Durable buffer {}: {} batches left by an earlier run are written again", name, left.size());
@@ -112,6 +113,7 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
     @Override
     protected void doStop() throws InterruptedException {
         journal.stop(APPENDER_STOP_MILLIS); // what is queued is stored first: the writers of the last batches wait for it
+        vacuum.stop();
         lease.stop();
     }
 
@@ -207,26 +209,11 @@ public class DurableBatchBuffer extends ServiceSupport implements RecoverableAgg
                         + "are written again", name, taken[0]);
             }
             ids.removeAll(journal.openBatches()); // read after the query: a batch closed since is in Camel's in-progress set
-            vacuum();
+            vacuum.request(); // frees the space of what was released since the last look
             return ids;
         } catch (SQLException e) {
             LOG.warn("Durable buffer {}: cannot look for batches to recover: {}", name, Errors.describe(e));
             return Set.of();
-        }
-    }
-
-    /** Frees the space of what was released since the last look, so that the table stays as small as what it holds. */
-    private void vacuum() {
-        if (vacuumRefused) {
-            return;
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            BufferTable.vacuum(connection);
-        } catch (SQLException e) {
-            // 42: the statement or the privilege (PostgreSQL before 12 has no SKIP_LOCKED): said once, not every look
-            vacuumRefused = e.getSQLState() != null && e.getSQLState().startsWith("42");
-            LOG.warn("Durable buffer {}: cannot vacuum its tables: {}; {}", name, Errors.describe(e),
-                    vacuumRefused ? "their space is left to autovacuum" : "it is tried again at the next look");
         }
     }
 
