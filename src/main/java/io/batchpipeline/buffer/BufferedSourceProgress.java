@@ -41,11 +41,9 @@ final class BufferedSourceProgress implements SourceProgress {
 
     /** The mark goes with the buffer's next append: one round trip for many messages, not one each. */
     @Override
-    public void sourceDone(Exchange sourceExchange) {
+    public Runnable forget(Exchange sourceExchange) {
         String key = SourceKey.of(sourceExchange);
-        if (key != null) {
-            forget.accept(key);
-        }
+        return key == null ? () -> { } : () -> forget.accept(key);
     }
 
     private static String describe(Exchange exchange) {

@@ -17,13 +17,17 @@ public interface SourceProgress {
         }
 
         @Override
-        public void sourceDone(Exchange sourceExchange) {
+        public Runnable forget(Exchange sourceExchange) {
+            return () -> { };
         }
     };
 
     /** The last line of this source exchange's file or message that was stored before, or 0. */
     long storedThrough(Exchange sourceExchange);
 
-    /** The source exchange is done (the file moves to .done, the message is acknowledged): forget how far it was stored. */
-    void sourceDone(Exchange sourceExchange);
+    /**
+     * What forgets how far the source exchange was stored, to run once it is done (the file moved to .done, the
+     * message acknowledged); made now, from the exchange, which Camel may reuse for another message by then.
+     */
+    Runnable forget(Exchange sourceExchange);
 }

@@ -59,7 +59,7 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
                 @Override
                 public void onComplete(Exchange done) {
                     // if it cannot be acknowledged, it comes again, and resumes after its stored records
-                    BrokerMessage.whenAcknowledged(done, () -> progress.sourceDone(done));
+                    BrokerMessage.whenAcknowledged(done, progress.forget(done));
                 }
 
                 /**

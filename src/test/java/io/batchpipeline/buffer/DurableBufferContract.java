@@ -194,7 +194,7 @@ abstract class DurableBufferContract {
         stored(strategy.aggregate(null, stored)); // stored, then the process died
 
         assertThat(readLines(file)).as("the records after line 3").containsExactly(4L, 5L, 6L);
-        buffer.progress().sourceDone(file);
+        buffer.progress().forget(file).run();
         // forgotten with the buffer's next append, or within its idle interval
         await().atMost(Duration.ofSeconds(10)).until(() -> buffer.progress().storedThrough(file) == 0);
     }
@@ -209,7 +209,7 @@ abstract class DurableBufferContract {
         assertThat(readLines(message("order-batch-7", true))).as("delivered again").containsExactly(4L, 5L, 6L);
         assertThat(readLines(message("order-batch-7", false))).as("a new message").containsExactly(2L, 3L, 4L, 5L, 6L);
         assertThat(readLines(message(null, true))).as("no id: nothing to go by").containsExactly(2L, 3L, 4L, 5L, 6L);
-        buffer.progress().sourceDone(message("order-batch-7", true));
+        buffer.progress().forget(message("order-batch-7", true)).run();
         await().atMost(Duration.ofSeconds(10)).until(() -> buffer.progress().storedThrough(message("order-batch-7", true)) == 0);
         assertThat(readLines(message("order-batch-7", true))).as("forgotten once acknowledged").containsExactly(2L, 3L, 4L, 5L, 6L);
     }
