@@ -62,21 +62,11 @@ final class BufferTable {
     }
 
     /**
-     * Frees the space of released chunks, ended leases and forgotten resume marks (PostgreSQL: VACUUM, which runs
-     * outside a transaction); elsewhere the database does it as it goes.
+     * The statement that frees the space of released chunks, ended leases and forgotten resume marks (PostgreSQL:
+     * VACUUM, run outside a transaction), or null where the database does it as it goes.
      */
-    static void vacuum(Connection connection) throws SQLException {
-        String vacuum = SqlDialect.of(connection).vacuum(NAME, OWNERS, SOURCES);
-        if (vacuum == null) {
-            return;
-        }
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(true);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(vacuum);
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+    static String vacuum(Connection connection) throws SQLException {
+        return SqlDialect.of(connection).vacuum(NAME, OWNERS, SOURCES);
     }
 
     /** The running instances' leases: ms since the epoch, in the database's clock. */
