@@ -122,7 +122,7 @@ final class DeliveryWindow {
                 dropSettledFront();
             } else {
                 dropSettledFront();
-                sent = now || open.isEmpty() || toAcknowledge.size() >= ACK_EVERY ? send() : sendLater();
+                sent = sendWhenDue(now);
             }
         }
         runAfterAcknowledged(sent);
@@ -139,9 +139,14 @@ final class DeliveryWindow {
             }
             delivery.state = State.RETURNED;
             dropSettledFront();
-            sent = open.isEmpty() ? send() : List.of();
+            sent = sendWhenDue(false);
         }
         runAfterAcknowledged(sent);
+    }
+
+    /** Sends what waits now if it is due (stopping, none left open, or {@value #ACK_EVERY} of them), else a little later. Holds the lock. */
+    private List<Delivery> sendWhenDue(boolean now) {
+        return now || open.isEmpty() || toAcknowledge.size() >= ACK_EVERY ? send() : sendLater();
     }
 
     /** Sends what waits {@value #ACK_DELAY_MS} ms from now, unless that is already due. Holds the lock. */

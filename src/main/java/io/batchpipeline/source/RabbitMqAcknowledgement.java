@@ -102,10 +102,7 @@ public final class RabbitMqAcknowledgement extends SynchronizationAdapter {
                     c.basicNack(deliveryTag, false, true);
                 }
             }, task -> DELAYED.schedule(task, DeliveryWindow.ACK_DELAY_MS, TimeUnit.MILLISECONDS)));
-            channel.addShutdownListener(cause -> WINDOWS.remove(channel));
-            if (!channel.isOpen()) { // closed before the listener was added
-                WINDOWS.remove(channel);
-            }
+            channel.addShutdownListener(cause -> WINDOWS.remove(channel)); // run at once if it is closed already
         }
         return window;
     }
