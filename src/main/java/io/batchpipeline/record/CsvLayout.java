@@ -19,37 +19,69 @@ public record CsvLayout(List<String> names, char delimiter, char quote) {
      * anything else ({@code a"b"c} is one literal field to Commons CSV and {@code abc} to PostgreSQL).
      */
     public boolean readsAlike(String raw) {
-        int fields = 1;
+        return readsAlike(raw, null);
+    }
+
+    /** Receives the fields of a record as {@link #readsAlike} finds them. */
+    @FunctionalInterface
+    public interface FieldVisitor {
+
+        /**
+         * Field {@code index} (below the number of names) is {@code raw[start, end)}, its quotes left out (a quoted
+         * field may still hold doubled quotes); false refuses the record.
+         */
+        boolean field(int index, String raw, int start, int end, boolean quoted);
+    }
+
+    /** {@link #readsAlike}, and each field is handed to {@code visitor} (when not null), which may refuse the record. */
+    public boolean readsAlike(String raw, FieldVisitor visitor) {
+        int fields = 0;
         if (raw.indexOf(quote) < 0) {
-            for (int i = raw.indexOf(delimiter); i >= 0; i = raw.indexOf(delimiter, i + 1)) {
-                fields++;
-            }
-            return fields == names.size();
-        }
-        boolean fieldStart = true;
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == delimiter) {
-                fields++;
-                fieldStart = true;
-            } else if (c == quote) {
-                if (!fieldStart) {
-                    return false; // a quote inside an unquoted field
+            int start = 0;
+            for (int i = raw.indexOf(delimiter); ; i = raw.indexOf(delimiter, start)) {
+                int end = i < 0 ? raw.length() : i;
+                if (fields == names.size() || visitor != null && !visitor.field(fields, raw, start, end, false)) {
+                    return false;
                 }
-                int close = closingQuote(raw, i + 1);
-                if (close < 0) {
+                fields++;
+                if (i < 0) {
+                    return fields == names.size();
+                }
+                start = i + 1;
+            }
+        }
+        int start = 0;
+        for (int i = 0; ; i++) {
+            boolean quoted = i < raw.length() && raw.charAt(i) == quote;
+            int end;
+            if (quoted) {
+                end = closingQuote(raw, i + 1);
+                if (end < 0) {
                     return false; // never closed
                 }
-                i = close;
-                if (i + 1 < raw.length() && raw.charAt(i + 1) != delimiter) {
+                i = end + 1;
+                if (i < raw.length() && raw.charAt(i) != delimiter) {
                     return false; // text after the closing quote
                 }
-                fieldStart = false;
+                start++;
             } else {
-                fieldStart = false;
+                while (i < raw.length() && raw.charAt(i) != delimiter) {
+                    if (raw.charAt(i) == quote) {
+                        return false; // a quote inside an unquoted field
+                    }
+                    i++;
+                }
+                end = i;
             }
+            if (fields == names.size() || visitor != null && !visitor.field(fields, raw, start, end, quoted)) {
+                return false;
+            }
+            fields++;
+            if (i >= raw.length()) {
+                return fields == names.size();
+            }
+            start = i + 1;
         }
-        return fields == names.size();
     }
 
     /** The index of the quote that closes a field opened before {@code from}, or -1; doubled quotes are skipped. */

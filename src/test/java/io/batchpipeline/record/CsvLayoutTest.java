@@ -2,8 +2,10 @@ package io.batchpipeline.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,5 +31,21 @@ class CsvLayoutTest {
     void theDelimiterIsTheLayouts(String raw) {
         assertThat(new CsvLayout(List.of("a", "b", "c"), ';', '"').readsAlike(raw)).isTrue();
         assertThat(threeFields.readsAlike(raw)).isFalse();
+    }
+
+    @Test
+    void eachFieldIsHandedOnWithoutItsQuotes() {
+        List<String> seen = new ArrayList<>();
+        boolean alike = threeFields.readsAlike("1,\"two, \"\"2\"\"\",", (index, raw, start, end, quoted) ->
+                seen.add(index + (quoted ? " quoted " : " ") + raw.substring(start, end)));
+        assertThat(alike).isTrue();
+        assertThat(seen).containsExactly("0 1", "1 quoted two, \"\"2\"\"", "2 ");
+    }
+
+    @Test
+    void aFieldTheVisitorRefusesRefusesTheRecord() {
+        assertThat(threeFields.readsAlike("1,x,3", (index, raw, start, end, quoted) -> !raw.substring(start, end).equals("x"))).isFalse();
+        assertThat(threeFields.readsAlike("1,\"x\",3", (index, raw, start, end, quoted) -> !raw.substring(start, end).equals("x"))).isFalse();
+        assertThat(threeFields.readsAlike("1,y,3", (index, raw, start, end, quoted) -> !raw.substring(start, end).equals("x"))).isTrue();
     }
 }

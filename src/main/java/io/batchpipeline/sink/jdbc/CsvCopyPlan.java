@@ -42,9 +42,15 @@ final class CsvCopyPlan {
     private final String moveFromStage;
     /** Each line starts with its row number (upsert keeps the last row of a key). */
     private final boolean numbered;
+    /** Per header field, what its text must look like to pass through, or null. */
+    private final FieldCheck[] checks;
+    private final CsvLayout.FieldVisitor checkField;
 
-    private CsvCopyPlan(CsvLayout layout, String copy, String createStage, String emptyStage, String moveFromStage, boolean numbered) {
+    private CsvCopyPlan(CsvLayout layout, List<Column> columns, String copy, String createStage, String emptyStage, String moveFromStage,
+            boolean numbered) {
         this.layout = layout;
+        this.checks = columns.stream().map(FieldCheck::of).toArray(FieldCheck[]::new);
+        this.checkField = (index, raw, start, end, quoted) -> checks[index] == null || checks[index].accepts(raw, start, end, quoted);
         this.copy = copy;
         this.createStage = createStage;
         this.emptyStage = emptyStage;
@@ -98,7 +104,7 @@ final class CsvCopyPlan {
         boolean numbered = !target.keys().isEmpty();
         boolean staged = numbered || columns.stream().anyMatch(c -> zoneless(c) != null);
         if (!staged) {
-            return new CsvCopyPlan(layout, "COPY " + table + " (" + names + ")" + options, null, null, null, false);
+            return new CsvCopyPlan(layout, columns, "COPY " + table + " (" + names + ")" + options, null, null, null, false);
         }
         // the name is derived from a hash, never from configuration text
         String stage = "batch_pipeline_pass_" + Integer.toHexString((table + "|" + names + "|" + numbered).hashCode());
@@ -114,7 +120,7 @@ final class CsvCopyPlan {
                 + (numbered ? " ORDER BY " + names(target.keys()) + ", " + (target.version() == null ? ROW + " DESC"
                         : target.version().quoted() + " DESC NULLS LAST, " + ROW) : "")
                 + (numbered ? SqlDialect.onConflict(columns, target.keys(), target.version()) : "");
-        return new CsvCopyPlan(layout, "COPY " + stage + " (" + stageColumns + ")" + options, create, "DELETE FROM " + stage, move, numbered);
+        return new CsvCopyPlan(layout, columns, "COPY " + stage + " (" + stageColumns + ")" + options, create, "DELETE FROM " + stage, move, numbered);
     }
 
     /** "timestamp" or "time" for a PostgreSQL column without time zone, else null. */
@@ -146,6 +152,14 @@ final class CsvCopyPlan {
 
     CsvLayout layout() {
         return layout;
+    }
+
+    /**
+     * Whether a record may pass through: COPY reads its fields as every CSV reader does, and each value looks like
+     * one both PostgreSQL and the converter accept ({@link FieldCheck}). Others take the converting path.
+     */
+    boolean passes(String raw) {
+        return layout.readsAlike(raw, checkField);
     }
 
     boolean numbered() {

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands CSV records to PostgreSQL's COPY as they were read ({@link CsvCopyPlan}), so the pipeline neither parses
- * nor converts them. Records whose text CSV readers may read differently are set aside before any COPY
- * ({@link CsvLayout#readsAlike}) and take the converting path. When PostgreSQL refuses the batch (a value it cannot
+ * nor converts them. Records whose text CSV readers may read differently, or with a value that does not look like
+ * one both PostgreSQL and the converter accept ({@link CsvCopyPlan#passes}), are set aside before any COPY and take
+ * the converting path. When PostgreSQL refuses the batch (a value it cannot
  * read, a constraint), the transaction rolls back and the whole batch takes the converting path, which sets the bad
  * records aside with the converter's or the database's reason.
  *
@@ -125,7 +126,7 @@ final class PostgresPassThrough {
                 format = record.format();
                 plan = planFor(format.csvLayout());
             }
-            if (plan == null || !plan.layout().readsAlike(record.raw()) || endsCopy(record.raw())) {
+            if (plan == null || !plan.passes(record.raw()) || endsCopy(record.raw())) {
                 setAside.add(record);
                 continue;
             }
