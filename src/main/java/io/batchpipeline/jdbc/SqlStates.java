@@ -5,6 +5,9 @@ import java.sql.SQLException;
 /** What a failure's SQLSTATE says about its cause. */
 public final class SqlStates {
 
+    /** A key is taken: another row has it. */
+    public static final String UNIQUE_VIOLATION = "23505";
+
     private SqlStates() {
     }
 

@@ -172,6 +172,45 @@ class PassThroughTest {
     }
 
     @Test
+    void anUpsertOfNewKeysIsCopiedStraightInAndOneOverTakenKeysGoesThroughTheStagingTable() throws Exception {
+        createTable("passed");
+        // what each statement that inserts into the table was, in order: COPY straight in, or INSERT from the staging table
+        Databases.execute(url(), "postgres", "",
+                "CREATE TABLE passed_statements (n SERIAL PRIMARY KEY, statement TEXT)",
+                "CREATE FUNCTION passed_log() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN INSERT INTO passed_statements (statement) VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$",
+                "CREATE TRIGGER passed_log BEFORE INSERT ON passed FOR EACH STATEMENT EXECUTE FUNCTION passed_log()");
+        // one writer and batches of 2: new keys; key 1 again; new keys again, staged without trying; new keys, copied
+        String updates = "id,name,amount\n1,a,1\n2,b,1\n1,c,2\n3,d,1\n4,e,1\n5,f,1\n6,g,1\n7,h,1\n";
+        Map<String, String> upsert = Map.of("sink.jdbc.mode", "upsert", "batch.size", "2", "batch.writers", "1");
+        try {
+            Load passed = loadInto("passed", "passed", true, upsert, updates);
+            load("converted", false, upsert, updates);
+
+            assertThat(differingRows("passed", "converted")).isZero();
+            assertThat(names("passed")).isEqualTo("1:c,2:b,3:d,4:e,5:f,6:g,7:h");
+            assertThat(passed.stats().rowsPassedThrough()).isEqualTo(8);
+            List<String> statements = Databases.strings(url(), "postgres", "", "SELECT statement FROM passed_statements ORDER BY n");
+            assertThat(statements).containsExactly("COPY", "INSERT", "INSERT", "COPY");
+        } finally {
+            Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS passed", "DROP TABLE IF EXISTS passed_statements",
+                    "DROP FUNCTION IF EXISTS passed_log()");
+        }
+    }
+
+    @Test
+    void upsertOverRowsAlreadyThereUpdatesThemAsTheConvertingPathDoes() throws Exception {
+        Map<String, String> upsert = Map.of("sink.jdbc.mode", "upsert");
+        for (String table : List.of("passed", "converted")) {
+            load(table, table.equals("passed"), upsert, "id,name,amount\n1,a,1\n2,b,1\n3,c,1\n");
+            loadInto(table, table + "-again", table.equals("passed"), upsert, "id,name,amount\n3,C,2\n4,d,1\n2,B,2\n");
+        }
+
+        assertThat(differingRows("passed", "converted")).isZero();
+        assertThat(names("passed")).isEqualTo("1:a,2:B,3:C,4:d");
+    }
+
+    @Test
     void upsertWithAVersionKeepsTheGreatestVersionFirstOfEqualsAsTheConvertingPathDoes() throws Exception {
         String updates = "id,name,amount\n1,a,1\n2,b,1\n1,c,2\n1,d,0\n2,e,1\n";
         Map<String, String> versioned = Map.of("sink.jdbc.mode", "upsert", "sink.jdbc.version-column", "amount");
@@ -197,8 +236,17 @@ class PassThroughTest {
 
     /** Loads the CSV into a new table of {@link #COLUMNS}, in batches of 1000 unless {@code extra} says, and waits until every record is settled. */
     private Load load(String table, boolean passThrough, Map<String, String> extra, String csv) throws Exception {
+        createTable(table);
+        return loadInto(table, table, passThrough, extra, csv);
+    }
+
+    private static void createTable(String table) throws Exception {
         Databases.execute(url(), "postgres", "", "DROP TABLE IF EXISTS " + table, "CREATE TABLE " + table + " (" + COLUMNS + ")");
-        Path run = dir.resolve(table);
+    }
+
+    /** Loads into the table as it is, from a run folder of its own. */
+    private Load loadInto(String table, String runName, boolean passThrough, Map<String, String> extra, String csv) throws Exception {
+        Path run = dir.resolve(runName);
         Map<String, String> settings = RunningPipeline.defaults(run);
         settings.put("sink.jdbc.url", url());
         settings.put("sink.jdbc.username", "postgres");

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import io.batchpipeline.jdbc.Column;
 import io.batchpipeline.jdbc.SqlDialect;
 import io.batchpipeline.record.CsvLayout;
+import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.FieldMap;
 
 /**
@@ -45,10 +46,13 @@ final class CsvCopyPlan {
     /** Per header field, what its text must look like to pass through, or null. */
     private final FieldCheck[] checks;
     private final CsvLayout.FieldVisitor checkField;
+    /** Upsert without zone-less columns: COPY straight into the table, for rows whose keys are new to it and to the batch. */
+    private final String copyDirectly;
 
     private CsvCopyPlan(CsvLayout layout, List<Column> columns, String copy, String createStage, String emptyStage, String moveFromStage,
-            boolean numbered) {
+            boolean numbered, String copyDirectly) {
         this.layout = layout;
+        this.copyDirectly = copyDirectly;
         this.checks = columns.stream().map(FieldCheck::of).toArray(FieldCheck[]::new);
         this.checkField = (index, raw, start, end, quoted) -> checks[index] == null || checks[index].accepts(raw, start, end, quoted);
         this.copy = copy;
@@ -102,9 +106,10 @@ final class CsvCopyPlan {
         String names = names(columns);
         String options = " FROM STDIN (FORMAT csv, DELIMITER " + literal(layout.delimiter()) + forceNotNull(columns) + ")";
         boolean numbered = !target.keys().isEmpty();
-        boolean staged = numbered || columns.stream().anyMatch(c -> zoneless(c) != null);
-        if (!staged) {
-            return new CsvCopyPlan(layout, columns, "COPY " + table + " (" + names + ")" + options, null, null, null, false);
+        boolean zoned = columns.stream().anyMatch(c -> zoneless(c) != null);
+        String direct = "COPY " + table + " (" + names + ")" + options;
+        if (!numbered && !zoned) {
+            return new CsvCopyPlan(layout, columns, direct, null, null, null, false, null);
         }
         // the name is derived from a hash, never from configuration text
         String stage = "batch_pipeline_pass_" + Integer.toHexString((table + "|" + names + "|" + numbered).hashCode());
@@ -120,7 +125,8 @@ final class CsvCopyPlan {
                 + (numbered ? " ORDER BY " + names(target.keys()) + ", " + (target.version() == null ? ROW + " DESC"
                         : target.version().quoted() + " DESC NULLS LAST, " + ROW) : "")
                 + (numbered ? SqlDialect.onConflict(columns, target.keys(), target.version()) : "");
-        return new CsvCopyPlan(layout, columns, "COPY " + stage + " (" + stageColumns + ")" + options, create, "DELETE FROM " + stage, move, numbered);
+        return new CsvCopyPlan(layout, columns, "COPY " + stage + " (" + stageColumns + ")" + options, create, "DELETE FROM " + stage, move, numbered,
+                numbered && !zoned ? direct : null);
     }
 
     /** "timestamp" or "time" for a PostgreSQL column without time zone, else null. */
@@ -162,17 +168,23 @@ final class CsvCopyPlan {
         return layout.readsAlike(raw, checkField);
     }
 
-    boolean numbered() {
-        return numbered;
+    /**
+     * Whether {@link #load} may COPY an upsert's rows straight into the table. That is a plain insert, far cheaper
+     * for PostgreSQL than staging the rows and moving them with INSERT ... ON CONFLICT, and gives the same rows when
+     * no key is in the table or twice in the batch; when one is, PostgreSQL refuses with a unique violation.
+     */
+    boolean copiesDirectly() {
+        return copyDirectly != null;
     }
 
     /**
-     * Loads a payload in the caller's transaction. A staging table used earlier in the same transaction is emptied
-     * first; {@code dirty} remembers which were.
+     * Loads records in the caller's transaction, straight into the table when {@code directly} and the plan
+     * {@link #copiesDirectly}. A staging table used earlier in the same transaction is emptied first; {@code dirty}
+     * remembers which were.
      */
-    void load(Connection connection, CopyPayload payload, Set<String> dirty) throws SQLException {
-        if (createStage == null) {
-            payload.copyIn(connection, copy);
+    void load(Connection connection, List<SourceRecord> records, Set<String> dirty, boolean directly) throws SQLException {
+        if (createStage == null || directly && copyDirectly != null) {
+            CopyPayload.of(records, false, layout.delimiter()).copyIn(connection, createStage == null ? copy : copyDirectly);
             return;
         }
         try (Statement statement = connection.createStatement()) {
@@ -180,7 +192,7 @@ final class CsvCopyPlan {
             if (!dirty.add(emptyStage)) {
                 statement.execute(emptyStage);
             }
-            payload.copyIn(connection, copy);
+            CopyPayload.of(records, numbered, layout.delimiter()).copyIn(connection, copy);
             statement.executeUpdate(moveFromStage);
         }
     }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -34,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * a bad record in most batches came to more than converting every batch (measured: docs/performance.md). So after a
  * refusal the next batch goes the converting way without trying, after another the next two, and so on up to
  * {@link #MAX_SKIPPED} batches; the first batch that passes again resets this.
+ *
+ * <p>An upsert first tries to COPY its batch straight into the table ({@link CsvCopyPlan#copiesDirectly}): loading
+ * new keys, that is an insert's speed. A key the table or the batch already holds makes PostgreSQL refuse it, and the
+ * batch is upserted through the staging table in a new transaction; the direct attempt is then skipped the same way.
  */
 final class PostgresPassThrough {
 
@@ -44,9 +47,10 @@ final class PostgresPassThrough {
     private final CsvCopyPlan.Target target;
     private final boolean upsert;
     private final Map<CsvLayout, CsvCopyPlan.Outcome> plans = new ConcurrentHashMap<>();
-    /** Batches still to be sent the converting way without trying, and how many the next refusal skips. */
-    private final AtomicInteger skipLeft = new AtomicInteger();
-    private final AtomicInteger nextSkip = new AtomicInteger(1);
+    /** Batches sent the converting way without trying, after a refusal. */
+    private final SkipAfterFailures refusals = new SkipAfterFailures(MAX_SKIPPED);
+    /** Upsert batches staged without trying to COPY them straight in, after a key was found taken. */
+    private final SkipAfterFailures takenKeys = new SkipAfterFailures(MAX_SKIPPED);
 
     PostgresPassThrough(DataSource dataSource, CsvCopyPlan.Target target) {
         this.dataSource = dataSource;
@@ -65,8 +69,15 @@ final class PostgresPassThrough {
         }
     }
 
+    /** A key of an upsert copied straight in was taken: the transaction is rolled back. */
+    private static final class KeyTaken extends RuntimeException {
+        KeyTaken(SQLException cause) {
+            super(cause);
+        }
+    }
+
     List<SourceRecord> write(List<SourceRecord> records, SameTransaction alongside) throws SQLException {
-        if (skipLeft.get() > 0 && skipLeft.getAndDecrement() > 0) {
+        if (!refusals.attempt()) {
             return records;
         }
         List<SourceRecord> setAside = new ArrayList<>();
@@ -78,29 +89,43 @@ final class PostgresPassThrough {
             return records;
         }
         try {
-            List<SourceRecord> left = Transactions.inTransaction(dataSource, connection -> copy(connection, runs, setAside, together, records.size()));
-            nextSkip.set(1);
+            List<SourceRecord> left;
+            boolean directly = upsert && runs.stream().anyMatch(run -> run.plan().copiesDirectly()) && takenKeys.attempt();
+            try {
+                left = Transactions.inTransaction(dataSource, connection -> copy(connection, runs, setAside, together, records.size(), directly));
+                if (directly) {
+                    takenKeys.succeeded();
+                }
+            } catch (KeyTaken taken) {
+                int skip = takenKeys.failed();
+                LOG.debug("A batch of {} records holds a key already taken, and is upserted through a staging table, as are the next {}: {}",
+                        records.size(), skip, taken.getCause().getMessage());
+                left = Transactions.inTransaction(dataSource, connection -> copy(connection, runs, setAside, together, records.size(), false));
+            }
+            refusals.succeeded();
             return left;
         } catch (Refused refused) {
-            int skip = nextSkip.getAndUpdate(n -> Math.min(n * 2, MAX_SKIPPED));
-            skipLeft.set(skip);
+            int skip = refusals.failed();
             LOG.debug("COPY refused a batch of {} records, which is converted, as are the next {} batches: {}", records.size(), skip,
                     refused.getCause().getMessage());
             return records;
         }
     }
 
-    /** One transaction: every run copied, then {@code alongside} when no record was set aside. */
+    /** One transaction: every run copied (upserts straight into the table when {@code directly}), then {@code alongside} when no record was set aside. */
     private static List<SourceRecord> copy(Connection connection, List<Run> runs, List<SourceRecord> setAside, SameTransaction alongside,
-            int batchSize) throws SQLException {
+            int batchSize, boolean directly) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET LOCAL TimeZone = 'UTC'"); // a value without offset is UTC, as the converter reads it
         }
         Set<String> dirty = new HashSet<>(); // staging tables this transaction has filled
         for (Run run : runs) {
             try {
-                run.plan().load(connection, CopyPayload.of(run.records(), run.plan().numbered(), run.plan().layout().delimiter()), dirty);
+                run.plan().load(connection, run.records(), dirty, directly);
             } catch (SQLException e) {
+                if (directly && SqlStates.UNIQUE_VIOLATION.equals(SqlStates.of(e))) {
+                    throw new KeyTaken(e);
+                }
                 if (SqlStates.isDataError(e)) {
                     throw new Refused(e);
                 }
