@@ -2,7 +2,9 @@ package io.batchpipeline.deadletter;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
@@ -13,12 +15,14 @@ import io.batchpipeline.record.MessageFields;
 import io.batchpipeline.record.SourceRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.file.GenericFileEndpoint;
 
 /**
  * Sends rejected records to the pipeline's dead-letter endpoint ({@code deadletter.uri}), one JSON line each
  * with the reason, the source and the line number, and the record exactly as it was read. Any Camel
- * endpoint works; the default is an append-mode file.
+ * endpoint works; the default is an append-mode file, which gets a batch's entries in one append.
  */
 public class DeadLetters implements CamelContextAware {
 
@@ -49,29 +53,76 @@ public class DeadLetters implements CamelContextAware {
     }
     private CamelContext camelContext;
     private ProducerTemplate producer;
+    /** Resolved once per URI: resolving one normalises and looks it up each time, which cost more than the send. */
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
-    public void reject(String endpointUri, String pipeline, SourceRecord record, String reason) {
+    /** A record to dead-letter, and why. */
+    public record Entry(SourceRecord record, String reason) {
+    }
+
+    /** Told of each entry that could not be sent. */
+    @FunctionalInterface
+    public interface Failure {
+        void failed(Entry entry, RuntimeException cause);
+    }
+
+    /**
+     * Sends the entries, each a JSON line. A file endpoint gets them in one append (one open and write for a batch's
+     * bad records, not one each); any other endpoint one message per entry.
+     */
+    public void reject(String endpointUri, String pipeline, List<Entry> entries, Failure failure) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Endpoint endpoint;
+        try {
+            endpoint = endpoints.computeIfAbsent(endpointUri, camelContext::getEndpoint);
+        } catch (RuntimeException e) {
+            entries.forEach(entry -> failure.failed(entry, e));
+            return;
+        }
+        if (endpoint instanceof GenericFileEndpoint<?>) {
+            StringBuilder lines = new StringBuilder(entries.size() * 256);
+            entries.forEach(entry -> lines.append(line(pipeline, entry)));
+            try {
+                send(endpoint, lines.toString());
+            } catch (RuntimeException e) {
+                entries.forEach(entry -> failure.failed(entry, e));
+            }
+            return;
+        }
+        for (Entry entry : entries) {
+            try {
+                send(endpoint, line(pipeline, entry));
+            } catch (RuntimeException e) {
+                failure.failed(entry, e);
+            }
+        }
+    }
+
+    private String line(String pipeline, Entry rejected) {
+        SourceRecord record = rejected.record();
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("time", Instant.now().toString());
         entry.put("pipeline", pipeline);
         entry.put("source", record.source());
         entry.put("line", record.line());
-        entry.put("reason", reason);
+        entry.put("reason", rejected.reason());
         entry.put("record", record.raw());
         MessageFields message = MessageFields.of(record.format());
         if (!message.isEmpty()) { // what source.metadata took from the message: its id, offset, chosen headers
             entry.put("message", message.asMap());
         }
-        send(endpointUri, entry);
-    }
-
-    // serialised: the default endpoint appends to a file, which concurrent writers would interleave
-    private synchronized void send(String endpointUri, Map<String, Object> entry) {
         try {
-            producer().sendBody(endpointUri, mapper.writeValueAsString(entry) + "\n");
+            return mapper.writeValueAsString(entry) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a dead-letter entry", e);
         }
+    }
+
+    // serialised: the default endpoint appends to a file, which concurrent writers would interleave
+    private synchronized void send(Endpoint endpoint, String body) {
+        producer().sendBody(endpoint, body);
     }
 
     private ProducerTemplate producer() {

@@ -1,7 +1,9 @@
 package io.batchpipeline.steps;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import io.batchpipeline.batching.Batch;
@@ -105,49 +107,61 @@ public class WriteBatchStep<R> implements Processor {
         }
     }
 
-    /** Parses and converts the records with the sink, dead-letters those that do not convert, writes the rest. */
+    /**
+     * Parses and converts the records with the sink, dead-letters those that do not convert, writes the rest, then
+     * dead-letters what the database refused.
+     */
     private int convertAndWrite(ResilientWrite<R> writer, List<SourceRecord> records, SameTransaction release) throws InterruptedException {
         ParseResult[] parsed = RecordFormat.parseBatch(records);
         List<Row<R>> rows = new ArrayList<>(records.size());
+        List<DeadLetters.Entry> rejected = new ArrayList<>();
         for (int i = 0; i < parsed.length; i++) {
             try {
                 if (parsed[i] instanceof ParseResult.Malformed malformed) {
                     stats.recordRejected(RejectReason.MALFORMED);
-                    reject(records.get(i), malformed.reason());
+                    rejected.add(new DeadLetters.Entry(records.get(i), malformed.reason()));
                     continue;
                 }
                 rows.add(sink.convert(records.get(i), (ParsedRecord) parsed[i]));
             } catch (RejectedRecordException e) {
                 stats.recordRejected(RejectReason.CONVERSION);
-                reject(records.get(i), e.getMessage());
+                rejected.add(new DeadLetters.Entry(records.get(i), e.getMessage()));
             } catch (RuntimeException e) { // a sink's converter failing on one record rejects that record
                 stats.recordRejected(RejectReason.CONVERSION);
-                reject(records.get(i), "cannot convert: " + e);
+                rejected.add(new DeadLetters.Entry(records.get(i), "cannot convert: " + e));
             }
         }
-        return writer.write(rows, (row, why) -> {
+        reject(rejected);
+        List<DeadLetters.Entry> refused = new ArrayList<>();
+        int written = writer.write(rows, (row, why) -> {
             stats.batchFailed(1);
-            reject(row.origin(), why);
+            refused.add(new DeadLetters.Entry(row.origin(), why));
         }, release);
+        reject(refused);
+        return written;
     }
 
     /**
-     * Sends a record to the dead-letter endpoint. When that fails, the record's own source fails (its file goes to
+     * Sends records to the dead-letter endpoint. When that fails, each record's own source fails (its file goes to
      * .error, to be put back), not the other sources of the batch.
      */
-    private void reject(SourceRecord record, String reason) {
-        if (record.receipt() != null) {
-            record.receipt().rejected();
-        }
-        try {
-            deadLetters.reject(deadLetterUri, pipeline, record, reason);
-        } catch (RuntimeException e) {
-            LOG.error("Pipeline {}: cannot write to the dead-letter endpoint {}: {}; the source {} will be marked failed",
-                    pipeline, deadLetterUri, e.getMessage(), record.source());
-            if (record.receipt() != null) {
-                record.receipt().failed(e);
+    private void reject(List<DeadLetters.Entry> entries) {
+        for (DeadLetters.Entry entry : entries) {
+            if (entry.record().receipt() != null) {
+                entry.record().receipt().rejected();
             }
         }
+        Set<String> told = new HashSet<>();
+        deadLetters.reject(deadLetterUri, pipeline, entries, (entry, cause) -> {
+            SourceRecord record = entry.record();
+            if (told.add(record.source())) {
+                LOG.error("Pipeline {}: cannot write to the dead-letter endpoint {}: {}; the source {} will be marked failed",
+                        pipeline, deadLetterUri, cause.getMessage(), record.source());
+            }
+            if (record.receipt() != null) {
+                record.receipt().failed(cause);
+            }
+        });
     }
 
     /** Every record of the batch is now written or dead-lettered: tell their sources, a run of same-source records at a time. */
