@@ -8,7 +8,7 @@ import io.batchpipeline.jdbc.Column;
  * A quick look at a CSV field's text before it passes through to COPY: true when PostgreSQL and the converter
  * surely read it alike and accept it (a plain number within the column's range and scale, a boolean both spell the
  * same way, text within a length limit). False sends the record the converting way, which decides with its own
- * rules and dead-letters what it refuses; so a false alarm costs speed, never a different row. Without this, a
+ * rules and dead-letters what it refuses, as with pass-through off; so a false alarm costs speed only. Without this, a
  * batch holding one bad value was refused by PostgreSQL and converted whole: a stream with a bad record in most
  * batches lost pass-through altogether.
  *
@@ -25,14 +25,15 @@ final class FieldCheck {
 
     private final Kind kind;
     private final boolean nullable;
-    private final int integerDigits;
+    /** Digits before the point, or for text the length. */
+    private final int limit;
     private final int fractionDigits;
     private final boolean exponent;
 
-    private FieldCheck(Kind kind, boolean nullable, int integerDigits, int fractionDigits, boolean exponent) {
+    private FieldCheck(Kind kind, boolean nullable, int limit, int fractionDigits, boolean exponent) {
         this.kind = kind;
         this.nullable = nullable;
-        this.integerDigits = integerDigits;
+        this.limit = limit;
         this.fractionDigits = fractionDigits;
         this.exponent = exponent;
     }
@@ -65,7 +66,7 @@ final class FieldCheck {
     boolean accepts(String raw, int start, int end, boolean quoted) {
         if (kind == Kind.TEXT) {
             // a field's chars are at least its code points: within the limit, the value is too
-            return end - start <= integerDigits;
+            return end - start <= limit;
         }
         if (start == end) {
             // unquoted empty is NULL to both; quoted, PostgreSQL reads an empty string, the converter NULL
@@ -105,7 +106,7 @@ final class FieldCheck {
             }
             i += 1 + fraction;
         }
-        if (integer + fraction == 0 || integer > integerDigits || fraction > fractionDigits
+        if (integer + fraction == 0 || integer > limit || fraction > fractionDigits
                 || kind == Kind.FLOAT && integer + fraction > FLOAT_DIGITS) {
             return false;
         }
