@@ -49,9 +49,9 @@ final class BufferTable {
             statement.execute("ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS record_count INTEGER");
             // added for several instances; a chunk stored before (NULL) belongs to no one and is taken over
             statement.execute("ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS owner VARCHAR(100)");
-            String uncompressed = dialect.storeUncompressed(NAME, "records");
-            if (uncompressed != null) {
-                statement.execute(uncompressed);
+            String storage = dialect.storeChunks(connection, NAME, "records");
+            if (storage != null) {
+                statement.execute(storage);
             }
             statement.execute("CREATE TABLE IF NOT EXISTS " + OWNERS + " (pipeline VARCHAR(200) NOT NULL, "
                     + "owner VARCHAR(100) NOT NULL, lease_until BIGINT NOT NULL, PRIMARY KEY (pipeline, owner))");

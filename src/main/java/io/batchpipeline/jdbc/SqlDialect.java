@@ -1,7 +1,9 @@
 package io.batchpipeline.jdbc;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,12 +84,21 @@ public enum SqlDialect {
         }
 
         /**
-         * Out of line but not compressed: the durable buffer's chunks are written once and read back only after a
-         * crash, and compressing them cost PostgreSQL 7.2-7.8 CPU s per million rows against 5.7 without, which put a
-         * durable load at 174-184k rows/s against 218k (bench/run, 1M rows, 3 runs each; docs/performance.md).
+         * The durable buffer's chunks are written once and read back only after a crash. PostgreSQL's default
+         * compression (pglz) cost it 7.2-7.8 CPU s per million rows against 5.7 uncompressed (bench/run, 1M rows);
+         * lz4, where the server has it (14 and later, built with it), writes fewer bytes and less WAL for less CPU
+         * than it saves (docs/performance.md). Without lz4: out of line, uncompressed.
          */
         @Override
-        public String storeUncompressed(String table, String column) {
+        public String storeChunks(Connection connection, String table, String column) throws SQLException {
+            try (Statement statement = connection.createStatement();
+                 ResultSet lz4 = statement.executeQuery(
+                         "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")) {
+                if (lz4.next() && lz4.getBoolean(1)) {
+                    return "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET STORAGE EXTENDED, ALTER COLUMN " + column
+                            + " SET COMPRESSION lz4";
+                }
+            }
             return "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET STORAGE EXTERNAL";
         }
 
@@ -164,8 +175,8 @@ public enum SqlDialect {
         return binaryType;
     }
 
-    /** The statement that keeps a binary column's values uncompressed, or null where they are not compressed anyway. */
-    public String storeUncompressed(String table, String column) {
+    /** The statement that sets how the durable buffer's chunk column is stored, or null to leave the database's default. */
+    public String storeChunks(Connection connection, String table, String column) throws SQLException {
         return null;
     }
 
