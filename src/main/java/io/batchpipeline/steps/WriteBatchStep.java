@@ -108,8 +108,8 @@ public class WriteBatchStep<R> implements Processor {
     }
 
     /**
-     * Parses and converts the records with the sink, dead-letters those that do not convert, writes the rest, then
-     * dead-letters what the database refused.
+     * Parses and converts the records with the sink, dead-letters those that do not convert (together), writes the
+     * rest, and dead-letters what the database refuses.
      */
     private int convertAndWrite(ResilientWrite<R> writer, List<SourceRecord> records, SameTransaction release) throws InterruptedException {
         ParseResult[] parsed = RecordFormat.parseBatch(records);
@@ -132,13 +132,11 @@ public class WriteBatchStep<R> implements Processor {
             }
         }
         reject(rejected);
-        List<DeadLetters.Entry> refused = new ArrayList<>();
-        int written = writer.write(rows, (row, why) -> {
+        // each at once, as the write isolates it: a durable batch's last transaction releases it from the buffer
+        return writer.write(rows, (row, why) -> {
             stats.batchFailed(1);
-            refused.add(new DeadLetters.Entry(row.origin(), why));
+            reject(List.of(new DeadLetters.Entry(row.origin(), why)));
         }, release);
-        reject(refused);
-        return written;
     }
 
     /**
