@@ -22,7 +22,7 @@ import org.apache.camel.component.file.GenericFileEndpoint;
 /**
  * Sends rejected records to the pipeline's dead-letter endpoint ({@code deadletter.uri}), one JSON line each
  * with the reason, the source and the line number, and the record exactly as it was read. Any Camel
- * endpoint works; the default is an append-mode file, which gets a batch's entries in one append.
+ * endpoint works; the default is an append-mode file, which gets the entries of one call in one append.
  */
 public class DeadLetters implements CamelContextAware {
 
