@@ -202,7 +202,8 @@ class BusesIT {
 
     /**
      * JetStream keeps a message until it is acknowledged, which camel-nats does when the route returns: with the
-     * durable buffer that is once its record is stored, so kills lose nothing. The URI is the docs' recipe.
+     * durable buffer that is once its record is stored, so kills lose nothing. The URI is the docs' recipe. A message
+     * that is not JSON lines is a dead letter naming its stream and sequence.
      */
     @Test
     void natsJetStreamWithTheDurableBufferLosesNothingToKills() throws Exception {
@@ -214,6 +215,7 @@ class BusesIT {
         try (Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
             nats.jetStreamManagement().addStream(StreamConfiguration.builder().name(stream).subjects(topic).build());
             JetStream jetStream = nats.jetStream();
+            jetStream.publish(topic, "not JSON at all".getBytes(StandardCharsets.UTF_8)); // sequence 1
             for (long id = 1; id <= messages; id++) {
                 jetStream.publish(topic, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
             }
@@ -225,6 +227,10 @@ class BusesIT {
                 long rows = count("SELECT COUNT(*)");
                 System.out.printf("NATS JetStream, durable after 3 kills: %d rows for %d records, %d duplicates%n", rows, messages, rows - messages);
                 last.destroyForcibly();
+                // dead-lettered once, or again if a kill came before its acknowledgement
+                assertThat(SampleData.readJsonLines(dir.resolve("deadletter/rejected.jsonl")))
+                        .isNotEmpty().allMatch(entry -> entry.get("source").asText().endsWith(" message " + stream + " sequence 1")
+                                && entry.get("reason").asText().contains("not JSON lines"));
             } finally {
                 nats.jetStreamManagement().deleteStream(stream);
             }

@@ -3,9 +3,10 @@ package io.batchpipeline.source;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.nats.NatsConstants;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 
-/** What the broker tells about a message it delivered (RabbitMQ's message id, Kafka's place in its topic). */
+/** What the broker tells about a message it delivered (RabbitMQ's message id, Kafka's or JetStream's place in its log). */
 public final class BrokerMessage {
 
     private BrokerMessage() {
@@ -17,15 +18,32 @@ public final class BrokerMessage {
     }
 
     /**
-     * How logs and dead letters name it: its id, or its topic, partition and offset (Kafka), or null. Not a resume key:
-     * a Kafka record is read again from its partition's committed offset, never resumed within.
+     * How logs and dead letters name it: its id, or its topic, partition and offset (Kafka), or its stream and sequence
+     * (JetStream), or null. Not a resume key: a Kafka record is read again from its partition's committed offset,
+     * never resumed within.
      */
     public static String identity(Exchange exchange) {
         Object offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET);
         if (offset != null) {
             return exchange.getMessage().getHeader(KafkaConstants.TOPIC) + "-" + exchange.getMessage().getHeader(KafkaConstants.PARTITION) + "@" + offset;
         }
-        return id(exchange);
+        String jetStream = jetStreamPosition(exchange.getMessage().getHeader(NatsConstants.NATS_REPLY_TO, String.class));
+        return jetStream != null ? jetStream : id(exchange);
+    }
+
+    /**
+     * A JetStream message's stream and sequence, read from its acknowledgement subject, which camel-nats hands on as
+     * the reply subject: {@code $JS.ACK.<stream>.<consumer>.<delivered>.<stream sequence>.<consumer sequence>.<time>.<pending>},
+     * or with a domain and an account hash after {@code ACK} (11 or 12 tokens). Null for anything else. The sequence
+     * finds the message in its stream (for example {@code nats stream get <stream> <sequence>}).
+     */
+    static String jetStreamPosition(String replyTo) {
+        if (replyTo == null || !replyTo.startsWith("$JS.ACK.")) {
+            return null;
+        }
+        String[] tokens = replyTo.split("\\.");
+        int stream = tokens.length == 9 ? 2 : tokens.length == 11 || tokens.length == 12 ? 4 : -1;
+        return stream < 0 ? null : tokens[stream] + " sequence " + tokens[stream + 3];
     }
 
     /**
