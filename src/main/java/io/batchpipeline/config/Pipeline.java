@@ -28,6 +28,7 @@ import io.batchpipeline.source.MessageMetadata;
 import io.batchpipeline.source.MqttSource;
 import io.batchpipeline.source.NatsSource;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
+import io.batchpipeline.source.MqttConnection;
 import io.batchpipeline.source.RabbitMqConnection;
 import io.batchpipeline.source.RabbitMqQueues;
 import io.batchpipeline.source.RecordReader;
@@ -182,7 +183,8 @@ public final class Pipeline implements CamelContextAware {
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         RabbitMqConnection rabbitMq = RabbitMqConnection.watch(source);
-        PipelineObservers.watch(context, stats, sink, health, rabbitMq != null ? rabbitMq::downReason : () -> null,
+        MqttConnection mqtt = MqttConnection.watch(context, source);
+        PipelineObservers.watch(context, stats, sink, health, rabbitMq != null ? rabbitMq::downReason : mqtt != null ? mqtt::downReason : () -> null,
                 new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters, settings.intValue(WRITERS), writers::waitedForRoomNanos,
                         durable != null ? durable : BufferDepth.NONE, FileEndpointFolder.waitingFiles(settings, SOURCE_URI)));
         return new Parts(name, stats, new HttpAdmission(writers, format), reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,
