@@ -9,6 +9,7 @@ import io.batchpipeline.config.InvalidSettingException;
 import io.batchpipeline.config.PipelineConfiguration;
 import io.batchpipeline.config.Setting;
 import org.apache.camel.main.Main;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts Camel Main with the pipelines' shared beans. Configuration: the defaults of {@link Setting}, overridden
@@ -50,6 +51,10 @@ public final class BatchPipelineApplication {
     }
 
     public static void main(String[] args) {
+        // libraries that log through java.util.logging (the MQTT client: a SEVERE with a stack trace per lost
+        // connection) go to logback, its format and its filters
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         int exitCode;
         Main main = createMain();
         try {
