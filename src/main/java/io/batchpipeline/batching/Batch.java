@@ -44,7 +44,7 @@ public final class Batch {
         }
         records.addAll(chunk);
         for (SourceRecord record : chunk) {
-            characters += record.raw().length();
+            characters += record.text().size();
         }
         chunks++;
     }

@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import io.batchpipeline.record.RecordFormat;
+import io.batchpipeline.record.RecordText;
 import io.batchpipeline.record.SourceRecord;
 
 /**
@@ -60,7 +60,7 @@ final class ChunkCodec {
             out.writeInt(chunk.size());
             for (SourceRecord record : chunk) {
                 out.writeLong(record.line());
-                writeText(out, record.raw());
+                writeText(out, record.text());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen in memory
@@ -73,7 +73,7 @@ final class ChunkCodec {
         List<SourceRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long line = in.readLong();
-            records.add(new SourceRecord(source, line, readText(in), format, null));
+            records.add(new SourceRecord(source, line, readRecordText(in), format, null));
         }
         return records;
     }
@@ -101,7 +101,7 @@ final class ChunkCodec {
                 out.writeInt(sourceOf[i]);
                 out.writeInt(formatOf[i]);
                 out.writeLong(record.line());
-                writeText(out, record.raw());
+                writeText(out, record.text());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen in memory
@@ -121,7 +121,7 @@ final class ChunkCodec {
             String source = sources.get(in.readInt());
             RecordFormat format = formatList.get(in.readInt());
             long line = in.readLong();
-            records.add(new SourceRecord(source, line, readText(in), format, null));
+            records.add(new SourceRecord(source, line, readRecordText(in), format, null));
         }
         return records;
     }
@@ -134,7 +134,7 @@ final class ChunkCodec {
     private static int estimate(List<SourceRecord> chunk) {
         int estimate = 4;
         for (SourceRecord record : chunk) {
-            estimate += 20 + record.raw().length();
+            estimate += 20 + record.text().size();
         }
         return estimate + estimate / 8;
     }
@@ -156,14 +156,23 @@ final class ChunkCodec {
     }
 
     private static void writeText(DataOutputStream out, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        writeText(out, RecordText.of(text));
+    }
+
+    private static void writeText(DataOutputStream out, RecordText text) throws IOException {
+        byte[] bytes = text.utf8();
         out.writeInt(bytes.length);
         out.write(bytes);
     }
 
     private static String readText(DataInputStream in) throws IOException {
+        return readRecordText(in).string();
+    }
+
+    /** Valid UTF-8, as {@link #writeText} wrote it: kept as bytes until the text is asked for. */
+    private static RecordText readRecordText(DataInputStream in) throws IOException {
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return RecordText.ofUtf8(bytes);
     }
 }

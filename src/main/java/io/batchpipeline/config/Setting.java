@@ -41,7 +41,7 @@ public enum Setting {
 
     BATCH_SIZE(Section.BATCHING, "batch.size", "batchSize", Type.POSITIVE_INT, "1000", "a batch closes at this many records ..."),
     BATCH_MAX_BYTES(Section.BATCHING, "batch.max-bytes", "batchMaxBytes", Type.POSITIVE_INT, "16777216",
-            "... or at this much record text (characters), bounding memory ..."),
+            "... or at this much record text (bytes), bounding memory ..."),
     BATCH_TIMEOUT(Section.BATCHING, "batch.timeout", "batchTimeout", Type.POSITIVE_LONG, "1000",
             "... or this many ms after it opened"),
     TIMEOUT_MODE(Section.BATCHING, "batch.timeout-mode", "timeoutMode", List.of("max-age", "inactivity"), "max-age",

@@ -46,7 +46,7 @@ final class ChunkIterator implements Iterator<List<SourceRecord>>, Closeable {
         while (chunk.size() < size && taken < characters && records.hasNext()) {
             SourceRecord record = records.next();
             chunk.add(record);
-            taken += record.raw().length();
+            taken += record.text().size();
         }
         if (chunk.isEmpty()) { // the open batch is full and about to close: a chunk takes at least one record
             chunk.add(records.next());

@@ -1,9 +1,13 @@
 package io.batchpipeline.source;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.batchpipeline.record.RecordFormat;
+import io.batchpipeline.record.RecordText;
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
 import org.apache.commons.csv.CSVFormat;
@@ -51,7 +55,7 @@ final class CsvRecordIterator extends LineRecordIterator {
         if (text == null) {
             return false;
         }
-        recordFormat = CsvRecordFormat.withHeader(format, text.text());
+        recordFormat = CsvRecordFormat.withHeader(format, text.text().string());
         return true;
     }
 
@@ -67,7 +71,7 @@ final class CsvRecordIterator extends LineRecordIterator {
             return null;
         }
         List<LineReader.Line> more = null;
-        int quotes = countQuotes(line.text());
+        int quotes = line.text().count(quote);
         while (quotes % 2 != 0 && (more == null ? 1 : more.size() + 1) < maxLinesPerRecord) {
             LineReader.Line next = readLine();
             if (next == null) {
@@ -77,7 +81,7 @@ final class CsvRecordIterator extends LineRecordIterator {
                 more = new ArrayList<>();
             }
             more.add(next);
-            quotes += countQuotes(next.text());
+            quotes += next.text().count(quote);
         }
         if (more == null) {
             return line;
@@ -86,23 +90,31 @@ final class CsvRecordIterator extends LineRecordIterator {
             unread(more);
             return line;
         }
-        StringBuilder text = new StringBuilder(line.text());
-        String invalid = line.invalid();
-        String lineBreak = line.lineBreak();
-        for (LineReader.Line next : more) {
-            text.append(lineBreak).append(next.text());
-            lineBreak = next.lineBreak();
-            invalid = invalid != null ? invalid : next.invalid();
-        }
-        return new LineReader.Line(text.toString(), lineBreak, invalid);
+        more.add(0, line);
+        String invalid = more.stream().map(LineReader.Line::invalid).filter(Objects::nonNull).findFirst().orElse(null);
+        return new LineReader.Line(joined(more), more.get(more.size() - 1).lineBreak(), invalid);
     }
 
-    private int countQuotes(String line) {
-        int n = 0;
-        for (int i = line.indexOf(quote); i >= 0; i = line.indexOf(quote, i + 1)) {
-            n++;
+    /** The lines' text with the line break of each but the last: in bytes when every line was read so. */
+    private static RecordText joined(List<LineReader.Line> lines) {
+        if (lines.stream().allMatch(l -> l.text().isUtf8())) {
+            ByteArrayOutputStream utf8 = new ByteArrayOutputStream();
+            for (int i = 0; i < lines.size(); i++) {
+                if (i > 0) {
+                    utf8.writeBytes(lines.get(i - 1).lineBreak().getBytes(StandardCharsets.US_ASCII));
+                }
+                utf8.writeBytes(lines.get(i).text().utf8());
+            }
+            return RecordText.ofUtf8(utf8.toByteArray());
         }
-        return n;
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            if (i > 0) {
+                text.append(lines.get(i - 1).lineBreak());
+            }
+            text.append(lines.get(i).text().string());
+        }
+        return RecordText.of(text.toString());
     }
 
 }

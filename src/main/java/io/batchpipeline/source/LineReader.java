@@ -12,20 +12,27 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import io.batchpipeline.record.RecordText;
+
 /**
  * Physical lines of a byte stream in an ASCII-compatible charset, each with its own line break ({@code \n},
  * {@code \r\n} or a lone {@code \r}), and with the reason when its bytes are not valid in the charset.
  *
  * <p>Hand-written because {@code BufferedReader.readLine} drops the line breaks (a quoted CSV field spanning
  * lines would come back with {@code \n} for {@code \r\n}) and its decoder replaces invalid bytes with U+FFFD
- * without a word. Lines are decoded with {@code new String(bytes, charset)}, the JDK's fastest path; only a line
- * whose text then holds U+FFFD is decoded again strictly, to tell a real U+FFFD from a replaced byte.
+ * without a word. A line of a UTF-8 source is kept as its bytes once they are known valid (ASCII at a glance, else
+ * a strict decoder into a reused buffer): most records then reach COPY or the durable buffer without being decoded.
+ * Other lines are decoded with {@code new String(bytes, charset)}, the JDK's fastest path; only a line whose text
+ * then holds U+FFFD is decoded again strictly, to tell a real U+FFFD from a replaced byte.
  */
 final class LineReader implements Closeable {
 
     /** One line: its text, its line break ("" for the last line when the input does not end with one), and why its bytes are invalid, or null. */
-    record Line(String text, String lineBreak, String invalid) {
+    record Line(RecordText text, String lineBreak, String invalid) {
     }
+
+    /** Longer lines of a UTF-8 source are decoded as a String, not checked into a buffer this large kept for good. */
+    private static final int MAX_CHECKED_BYTES = 64 * 1024;
 
     private static final byte[] UTF8_BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
@@ -42,6 +49,9 @@ final class LineReader implements Closeable {
     /** Bytes of the current line, kept or not. */
     private long total;
     private boolean first = true;
+    /** Checks lines of a UTF-8 source, or null for another charset. */
+    private final CharsetDecoder strictUtf8;
+    private CharBuffer checked;
 
     /** @param maxLineBytes a longer line is kept only in part, and comes back invalid with its length */
     LineReader(InputStream in, Charset charset, int maxLineBytes) {
@@ -49,6 +59,11 @@ final class LineReader implements Closeable {
         this.buffer = new byte[bufferSize(in)];
         this.charset = charset;
         this.maxLineBytes = maxLineBytes;
+        this.strictUtf8 = charset.equals(StandardCharsets.UTF_8) ? strict(charset) : null;
+    }
+
+    private static CharsetDecoder strict(Charset charset) {
+        return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
     /**
@@ -125,12 +140,41 @@ final class LineReader implements Closeable {
     }
 
     private Line line(byte[] bytes, int from, int length, String lineBreak) {
+        if (total <= maxLineBytes && isValidUtf8(bytes, from, length)) {
+            return new Line(RecordText.ofUtf8(Arrays.copyOfRange(bytes, from, from + length)), lineBreak, null);
+        }
         String text = new String(bytes, from, length, charset);
         if (total > maxLineBytes) {
-            return new Line(text.substring(0, Math.min(text.length(), PREVIEW_CHARACTERS)) + "...", lineBreak, "a record of " + total
+            return new Line(RecordText.of(text.substring(0, Math.min(text.length(), PREVIEW_CHARACTERS)) + "..."), lineBreak, "a record of " + total
                     + " bytes, longer than source.max-record-bytes (" + maxLineBytes + "); its first characters are shown");
         }
-        return new Line(text, lineBreak, text.indexOf('\uFFFD') >= 0 ? invalid(bytes, from, length) : null);
+        return new Line(RecordText.of(text), lineBreak, text.indexOf('\uFFFD') >= 0 ? invalid(bytes, from, length) : null);
+    }
+
+    /** Whether the source is UTF-8 and the line's bytes are valid in it; false sends the line the String way. */
+    private boolean isValidUtf8(byte[] bytes, int from, int length) {
+        if (strictUtf8 == null) {
+            return false;
+        }
+        int end = from + length;
+        int i = from;
+        while (i < end && bytes[i] >= 0) {
+            i++;
+        }
+        if (i == end) {
+            return true; // ASCII
+        }
+        if (length > MAX_CHECKED_BYTES) {
+            return false;
+        }
+        if (checked == null || checked.capacity() < length) {
+            checked = CharBuffer.allocate(Math.max(length, 1024));
+        }
+        checked.clear();
+        strictUtf8.reset();
+        // from the first byte that is not ASCII on: UTF-8 never continues a character across an ASCII byte
+        CoderResult result = strictUtf8.decode(ByteBuffer.wrap(bytes, i, end - i), checked, true);
+        return !result.isError() && !strictUtf8.flush(checked).isError();
     }
 
     /** How much of a record too long to load the dead-letter entry shows. */
@@ -138,7 +182,7 @@ final class LineReader implements Closeable {
 
     /** Decodes strictly: null when the U+FFFD were in the input, else where the first invalid byte is. */
     private String invalid(byte[] bytes, int from, int length) {
-        CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder = strict(charset);
         ByteBuffer input = ByteBuffer.wrap(bytes, from, length);
         CharBuffer output = CharBuffer.allocate((int) Math.ceil(length * (double) decoder.maxCharsPerByte()) + 1);
         CoderResult result = decoder.decode(input, output, true);

@@ -8,6 +8,7 @@ import java.util.NoSuchElementException;
 
 import io.batchpipeline.record.MessageFields;
 import io.batchpipeline.record.RecordFormat;
+import io.batchpipeline.record.RecordText;
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.record.SourceRecord;
 
@@ -65,7 +66,7 @@ abstract class LineRecordIterator implements RecordStream {
     }
 
     /** A record of this source: parsed by {@code format}, or malformed when its bytes were not valid in the charset. */
-    protected final SourceRecord record(long line, String raw, String invalid, RecordFormat format) {
+    protected final SourceRecord record(long line, RecordText raw, String invalid, RecordFormat format) {
         return new SourceRecord(source, line, raw, fields.addTo(invalid == null ? format : new UnreadableRecord(invalid)), receipt);
     }
 

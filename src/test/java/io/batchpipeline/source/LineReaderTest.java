@@ -1,11 +1,13 @@
 package io.batchpipeline.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,9 +27,11 @@ class LineReaderTest {
 
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0).invalid()).isEqualTo("a record of 5000000 bytes, longer than source.max-record-bytes (1048576); its first characters are shown");
-        assertThat(lines.get(0).text()).hasSize(1003).startsWith("xxx").endsWith("...");
+        assertThat(lines.get(0).text().string()).hasSize(1003).startsWith("xxx").endsWith("...");
         assertThat(lines.get(0).lineBreak()).isEqualTo("\r\n");
-        assertThat(lines.get(1)).isEqualTo(new LineReader.Line("next", "\n", null));
+        assertThat(lines.get(1).text().string()).isEqualTo("next");
+        assertThat(lines.get(1).lineBreak()).isEqualTo("\n");
+        assertThat(lines.get(1).invalid()).isNull();
     }
 
     @Test
@@ -43,12 +47,44 @@ class LineReaderTest {
 
         List<LineReader.Line> lines = read(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)), 1 << 20);
 
-        assertThat(lines).extracting(l -> l.text() + l.lineBreak()).containsExactlyElementsOf(expected);
+        assertThat(lines).extracting(l -> l.text().string() + l.lineBreak()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void validUtf8IsKeptAsItsBytesAndALineWithInvalidBytesIsDecodedWithTheReason() throws IOException {
+        byte[] bad = {'b', 'a', 'd', (byte) 0xC3, '(', '\n'};
+        byte[] input = concat("plain\nZoë, 李 🚀 \uFFFD\n".getBytes(StandardCharsets.UTF_8), bad);
+
+        List<LineReader.Line> lines = read(new ByteArrayInputStream(input), 1 << 20);
+
+        assertThat(lines).extracting(l -> l.text().isUtf8(), l -> l.text().string(), LineReader.Line::invalid).containsExactly(
+                tuple(true, "plain", null),
+                tuple(true, "Zoë, 李 🚀 \uFFFD", null), // a U+FFFD in the input is a character like any other
+                tuple(false, "bad\uFFFD(", "bytes not valid in UTF-8 at byte 4 of the line (set source.charset to the file's encoding)"));
+    }
+
+    @Test
+    void linesOfAnotherCharsetAreDecoded() throws IOException {
+        byte[] latin1 = "Zoë\n".getBytes(StandardCharsets.ISO_8859_1);
+
+        List<LineReader.Line> lines = read(new ByteArrayInputStream(latin1), StandardCharsets.ISO_8859_1, 1 << 20);
+
+        assertThat(lines).extracting(l -> l.text().isUtf8(), l -> l.text().string()).containsExactly(tuple(false, "Zoë"));
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private static List<LineReader.Line> read(InputStream input, int maxLineBytes) throws IOException {
+        return read(input, StandardCharsets.UTF_8, maxLineBytes);
+    }
+
+    private static List<LineReader.Line> read(InputStream input, Charset charset, int maxLineBytes) throws IOException {
         List<LineReader.Line> lines = new ArrayList<>();
-        try (LineReader reader = new LineReader(input, StandardCharsets.UTF_8, maxLineBytes)) {
+        try (LineReader reader = new LineReader(input, charset, maxLineBytes)) {
             for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
                 lines.add(line);
             }

@@ -144,7 +144,7 @@ public class FileBatchSink implements BatchSink<Map<String, Object>>, PassThroug
         RecordFormat first = records.get(0).format();
         for (SourceRecord record : records) {
             boolean sameLayout = record.format() == first || layout.equals(record.format().csvLayout()); // one file: one format
-            if (!sameLayout || !layout.readsAlike(record.raw())) {
+            if (!sameLayout || !layout.readsAlike(record.text().utf8())) {
                 return records;
             }
         }

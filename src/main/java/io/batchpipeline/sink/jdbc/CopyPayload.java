@@ -27,13 +27,13 @@ final class CopyPayload {
     static CopyPayload of(List<SourceRecord> records, boolean numbered, char delimiter) {
         int capacity = 64;
         for (SourceRecord record : records) {
-            capacity += record.raw().length() + 16;
+            capacity += record.text().size() + 16;
         }
         byte[] bytes = new byte[capacity + capacity / 4];
         int length = 0;
         for (int i = 0; i < records.size(); i++) {
             byte[] prefix = numbered ? (i + String.valueOf(delimiter)).getBytes(StandardCharsets.UTF_8) : null;
-            byte[] text = records.get(i).raw().getBytes(StandardCharsets.UTF_8);
+            byte[] text = records.get(i).text().utf8();
             int needed = (prefix == null ? 0 : prefix.length) + text.length + 1;
             if (length + needed > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + needed));

@@ -164,8 +164,8 @@ final class CsvCopyPlan {
      * Whether a record may pass through: COPY reads its fields as every CSV reader does, and each value looks like
      * one both PostgreSQL and the converter accept ({@link FieldCheck}). Others take the converting path.
      */
-    boolean passes(String raw) {
-        return layout.readsAlike(raw, checkField);
+    boolean passes(byte[] utf8) {
+        return layout.readsAlike(utf8, checkField);
     }
 
     /**

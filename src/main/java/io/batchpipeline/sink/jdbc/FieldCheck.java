@@ -62,10 +62,10 @@ final class FieldCheck {
         };
     }
 
-    /** Whether {@code raw[start, end)}, the field's text without its quotes, surely goes through alike. */
-    boolean accepts(String raw, int start, int end, boolean quoted) {
+    /** Whether {@code utf8[start, end)}, the field's text without its quotes, surely goes through alike. */
+    boolean accepts(byte[] utf8, int start, int end, boolean quoted) {
         if (kind == Kind.TEXT) {
-            // a field's chars are at least its code points: within the limit, the value is too
+            // a field's bytes are at least its code points: within the limit, the value is too
             return end - start <= limit;
         }
         if (start == end) {
@@ -73,34 +73,45 @@ final class FieldCheck {
             return !quoted && nullable;
         }
         return switch (kind) {
-            case BOOLEAN -> isBoolean(raw, start, end);
-            default -> isNumber(raw, start, end);
+            case BOOLEAN -> isBoolean(utf8, start, end);
+            default -> isNumber(utf8, start, end);
         };
     }
 
     /** The spellings both read, in any case. */
     private static final String[] BOOLEANS = {"true", "t", "yes", "y", "1", "false", "f", "no", "n", "0"};
 
-    private static boolean isBoolean(String raw, int start, int end) {
+    private static boolean isBoolean(byte[] utf8, int start, int end) {
         for (String word : BOOLEANS) {
-            if (word.length() == end - start && raw.regionMatches(true, start, word, 0, word.length())) {
+            if (word.length() == end - start && equalsIgnoringCase(utf8, start, word)) {
                 return true;
             }
         }
         return false;
     }
 
+    /** ASCII only: a byte of a longer UTF-8 character is negative and matches no letter. */
+    private static boolean equalsIgnoringCase(byte[] utf8, int start, String word) {
+        for (int i = 0; i < word.length(); i++) {
+            int c = utf8[start + i];
+            if ((c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c) != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A sign, digits, for decimals and floats a point and digits, for floats an exponent: no spaces, no words. */
-    private boolean isNumber(String raw, int start, int end) {
+    private boolean isNumber(byte[] utf8, int start, int end) {
         int i = start;
-        if (raw.charAt(i) == '-' || raw.charAt(i) == '+') {
+        if (utf8[i] == '-' || utf8[i] == '+') {
             i++;
         }
-        int integer = digits(raw, i, end);
+        int integer = digits(utf8, i, end);
         i += integer;
         int fraction = 0;
-        if (i < end && raw.charAt(i) == '.' && kind != Kind.INTEGER) {
-            fraction = digits(raw, i + 1, end);
+        if (i < end && utf8[i] == '.' && kind != Kind.INTEGER) {
+            fraction = digits(utf8, i + 1, end);
             if (fraction == 0) {
                 return false;
             }
@@ -110,12 +121,12 @@ final class FieldCheck {
                 || kind == Kind.FLOAT && integer + fraction > FLOAT_DIGITS) {
             return false;
         }
-        if (i < end && exponent && (raw.charAt(i) == 'e' || raw.charAt(i) == 'E')) {
+        if (i < end && exponent && (utf8[i] == 'e' || utf8[i] == 'E')) {
             i++;
-            if (i < end && (raw.charAt(i) == '-' || raw.charAt(i) == '+')) {
+            if (i < end && (utf8[i] == '-' || utf8[i] == '+')) {
                 i++;
             }
-            int power = digits(raw, i, end);
+            int power = digits(utf8, i, end);
             if (power == 0 || power > 2) {
                 return false;
             }
@@ -124,9 +135,9 @@ final class FieldCheck {
         return i == end;
     }
 
-    private static int digits(String raw, int from, int end) {
+    private static int digits(byte[] utf8, int from, int end) {
         int i = from;
-        while (i < end && raw.charAt(i) >= '0' && raw.charAt(i) <= '9') {
+        while (i < end && utf8[i] >= '0' && utf8[i] <= '9') {
             i++;
         }
         return i - from;

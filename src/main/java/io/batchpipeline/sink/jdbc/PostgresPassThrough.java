@@ -151,7 +151,7 @@ final class PostgresPassThrough {
                 format = record.format();
                 plan = planFor(format.csvLayout());
             }
-            if (plan == null || !plan.passes(record.raw()) || endsCopy(record.raw())) {
+            if (plan == null || !plan.passes(record.text().utf8()) || endsCopy(record.text().utf8())) {
                 setAside.add(record);
                 continue;
             }
@@ -180,9 +180,9 @@ final class PostgresPassThrough {
     }
 
     /** {@code \.} at the start of a line ends COPY's data in some PostgreSQL versions; the converting path escapes it. */
-    private static boolean endsCopy(String raw) {
-        for (int i = raw.indexOf("\\."); i >= 0; i = raw.indexOf("\\.", i + 1)) {
-            if (i == 0 || raw.charAt(i - 1) == '\n' || raw.charAt(i - 1) == '\r') {
+    private static boolean endsCopy(byte[] utf8) {
+        for (int i = 0; i + 1 < utf8.length; i++) {
+            if (utf8[i] == '\\' && utf8[i + 1] == '.' && (i == 0 || utf8[i - 1] == '\n' || utf8[i - 1] == '\r')) {
                 return true;
             }
         }

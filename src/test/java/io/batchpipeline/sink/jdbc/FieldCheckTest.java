@@ -2,6 +2,7 @@ package io.batchpipeline.sink.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Types;
 
 import io.batchpipeline.jdbc.Column;
@@ -68,10 +69,10 @@ class FieldCheckTest {
 
     @Test
     void anUnquotedEmptyFieldPassesAsNullOnlyWhereTheColumnTakesNull() {
-        assertThat(BIGINT.accepts("", 0, 0, false)).isTrue();
-        assertThat(INTEGER_NOT_NULL.accepts("", 0, 0, false)).isFalse();
+        assertThat(BIGINT.accepts(utf8(""), 0, 0, false)).isTrue();
+        assertThat(INTEGER_NOT_NULL.accepts(utf8(""), 0, 0, false)).isFalse();
         // PostgreSQL reads "" as an empty string, which no number is; the converter reads NULL
-        assertThat(BIGINT.accepts("\"\"", 1, 1, true)).isFalse();
+        assertThat(BIGINT.accepts(utf8("\"\""), 1, 1, true)).isFalse();
     }
 
     @Test
@@ -86,12 +87,17 @@ class FieldCheckTest {
 
     @Test
     void onlyTheFieldsBoundsAreRead() {
-        assertThat(BIGINT.accepts("x,42,y", 2, 4, false)).isTrue();
-        assertThat(BIGINT.accepts("x,\"42\",y", 3, 5, true)).isTrue();
+        assertThat(BIGINT.accepts(utf8("x,42,y"), 2, 4, false)).isTrue();
+        assertThat(BIGINT.accepts(utf8("x,\"42\",y"), 3, 5, true)).isTrue();
     }
 
     private static boolean accepts(FieldCheck check, String text) {
-        return check.accepts(text, 0, text.length(), false);
+        byte[] utf8 = utf8(text);
+        return check.accepts(utf8, 0, utf8.length, false);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static Column column(int jdbcType, String typeName, int size, int scale, boolean nullable) {
