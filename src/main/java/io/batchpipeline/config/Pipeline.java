@@ -28,10 +28,9 @@ import io.batchpipeline.source.MessageMetadata;
 import io.batchpipeline.source.MqttSource;
 import io.batchpipeline.source.NatsSource;
 import io.batchpipeline.source.RabbitMqAcknowledgement;
-import io.batchpipeline.source.MqttConnection;
-import io.batchpipeline.source.RabbitMqConnection;
 import io.batchpipeline.source.RabbitMqQueues;
 import io.batchpipeline.source.RecordReader;
+import io.batchpipeline.source.SourceConnection;
 import io.batchpipeline.source.SourceFormat;
 import io.batchpipeline.source.SourceProgress;
 import io.batchpipeline.steps.AwaitWrittenStep;
@@ -182,9 +181,7 @@ public final class Pipeline implements CamelContextAware {
         KafkaOffsets offsets = configureSource(settings, source);
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
-        RabbitMqConnection rabbitMq = RabbitMqConnection.watch(source);
-        MqttConnection mqtt = MqttConnection.watch(context, source);
-        PipelineObservers.watch(context, stats, sink, health, rabbitMq != null ? rabbitMq::downReason : mqtt != null ? mqtt::downReason : () -> null,
+        PipelineObservers.watch(context, stats, sink, health, SourceConnection.watch(context, source)::downReason,
                 new PipelineMetrics.Gauges(batches::openRecords, writers::busyWriters, settings.intValue(WRITERS), writers::waitedForRoomNanos,
                         durable != null ? durable : BufferDepth.NONE, FileEndpointFolder.waitingFiles(settings, SOURCE_URI)));
         return new Parts(name, stats, new HttpAdmission(writers, format), reader, batches, durable != null ? durable : new MemoryAggregationRepository(), writers, writeBatch,

@@ -49,8 +49,9 @@ final class LineReader implements Closeable {
     /** Bytes of the current line, kept or not. */
     private long total;
     private boolean first = true;
-    /** Checks lines of a UTF-8 source, or null for another charset. */
-    private final CharsetDecoder strictUtf8;
+    private final boolean utf8;
+    /** Checks the lines of a UTF-8 source that are not ASCII; made at the first (a bus message is read by a reader of its own). */
+    private CharsetDecoder strictUtf8;
     private CharBuffer checked;
 
     /** @param maxLineBytes a longer line is kept only in part, and comes back invalid with its length */
@@ -59,7 +60,7 @@ final class LineReader implements Closeable {
         this.buffer = new byte[bufferSize(in)];
         this.charset = charset;
         this.maxLineBytes = maxLineBytes;
-        this.strictUtf8 = charset.equals(StandardCharsets.UTF_8) ? strict(charset) : null;
+        this.utf8 = charset.equals(StandardCharsets.UTF_8);
     }
 
     private static CharsetDecoder strict(Charset charset) {
@@ -153,7 +154,7 @@ final class LineReader implements Closeable {
 
     /** Whether the source is UTF-8 and the line's bytes are valid in it; false sends the line the String way. */
     private boolean isValidUtf8(byte[] bytes, int from, int length) {
-        if (strictUtf8 == null) {
+        if (!utf8) {
             return false;
         }
         int end = from + length;
@@ -167,8 +168,11 @@ final class LineReader implements Closeable {
         if (length > MAX_CHECKED_BYTES) {
             return false;
         }
+        if (strictUtf8 == null) {
+            strictUtf8 = strict(charset);
+        }
         if (checked == null || checked.capacity() < length) {
-            checked = CharBuffer.allocate(Math.max(length, 1024));
+            checked = CharBuffer.allocate(Math.max(length, checked == null ? 256 : 2 * checked.capacity()));
         }
         checked.clear();
         strictUtf8.reset();

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <li>readiness reads whether the connection is up, and each change is logged once.</li>
  * </ul>
  */
-public final class MqttConnection implements MqttCallback {
+public final class MqttConnection implements MqttCallback, SourceConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
@@ -47,7 +47,7 @@ public final class MqttConnection implements MqttCallback {
     }
 
     /** Takes over the callback of an MQTT source's client once its route starts; null for other sources. */
-    public static MqttConnection watch(CamelContext context, Endpoint source) {
+    static MqttConnection watch(CamelContext context, Endpoint source) {
         if (!(source instanceof PahoMqtt5Endpoint)) {
             return null;
         }
@@ -75,6 +75,7 @@ public final class MqttConnection implements MqttCallback {
     }
 
     /** Why the connection is down, or null while it is up. */
+    @Override
     public String downReason() {
         return downReason;
     }

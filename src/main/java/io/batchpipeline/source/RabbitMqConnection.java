@@ -15,7 +15,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
  * it, and each change is logged once. Spring's container retries a lost connection every 5 s by itself (the messages
  * wait on the broker, unacknowledged); it logs each retry, which logback.xml cuts down to one line now and then.
  */
-public final class RabbitMqConnection implements ConnectionListener {
+public final class RabbitMqConnection implements ConnectionListener, SourceConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqConnection.class);
 
@@ -28,7 +28,7 @@ public final class RabbitMqConnection implements ConnectionListener {
     }
 
     /** Watches a RabbitMQ source's connection; null for other sources. */
-    public static RabbitMqConnection watch(Endpoint endpoint) {
+    static RabbitMqConnection watch(Endpoint endpoint) {
         if (endpoint instanceof SpringRabbitMQEndpoint rabbit && rabbit.getConnectionFactory() instanceof AbstractConnectionFactory factory) {
             RabbitMqConnection connection = new RabbitMqConnection(rabbit.getEndpointUri());
             factory.addConnectionListener(connection);
@@ -38,6 +38,7 @@ public final class RabbitMqConnection implements ConnectionListener {
     }
 
     /** Why the connection is down, and how many attempts to connect failed since, or null while it is up (or not tried yet). */
+    @Override
     public String downReason() {
         String reason = downReason;
         return reason == null ? null : reason + " (failed attempts to connect since: " + failedAttempts + ")";

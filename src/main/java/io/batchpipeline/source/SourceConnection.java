@@ -1,0 +1,22 @@
+package io.batchpipeline.source;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+
+/** A bus source's connection as readiness sees it. */
+@FunctionalInterface
+public interface SourceConnection {
+
+    /** Why the source cannot receive now, or null while it can. */
+    String downReason();
+
+    /** Watches the source's connection where its client reports losses (RabbitMQ, MQTT); any other is never down. */
+    static SourceConnection watch(CamelContext context, Endpoint source) {
+        SourceConnection rabbitMq = RabbitMqConnection.watch(source);
+        if (rabbitMq != null) {
+            return rabbitMq;
+        }
+        SourceConnection mqtt = MqttConnection.watch(context, source);
+        return mqtt != null ? mqtt : () -> null;
+    }
+}
