@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import io.nats.client.JetStream;
 import io.nats.client.Nats;
 import io.nats.client.api.StreamConfiguration;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
@@ -144,6 +146,32 @@ class BusesIT {
         client.close();
     }
 
+    /** As {@link #publishMqtt(long, long)} from 1, each publish sent without waiting for the one before to be acknowledged. */
+    private void publishMqttPipelined(int messages) throws Exception {
+        MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:1883", topic + "-publisher", new MemoryPersistence());
+        client.connect().waitForCompletion();
+        List<IMqttToken> sent = new ArrayList<>();
+        for (long id = 1; id <= messages; id++) {
+            byte[] payload = SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    sent.add(client.publish(topic, payload, 1, false));
+                    break;
+                } catch (MqttException e) {
+                    if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || attempt == 5000) {
+                        throw e;
+                    }
+                    Thread.sleep(1); // until the broker acknowledges earlier publishes
+                }
+            }
+        }
+        for (IMqttToken token : sent) {
+            token.waitForCompletion();
+        }
+        client.disconnect().waitForCompletion();
+        client.close();
+    }
+
     /** QoS 1; the broker lets a client have only so many publishes unacknowledged (its receive maximum). */
     private void publish(MqttClient client, byte[] payload) throws Exception {
         for (int attempt = 1; ; attempt++) {
@@ -185,6 +213,45 @@ class BusesIT {
             System.out.printf("MQTT, %s after 3 kills: %d rows for %d records, %d duplicates; %d messages left in the session%n",
                     durable ? "durable" : "in memory", rows, messages, rows - messages, leftInSession(topic));
             assertThat(count("SELECT COUNT(DISTINCT id)")).as("every record").isEqualTo(messages);
+        } finally {
+            process.destroyForcibly();
+            endSession(topic);
+        }
+    }
+
+    /**
+     * Stopped gracefully (SIGTERM) while it reads, then started again: every record written once. The messages in hand
+     * at the stop are written and acknowledged before the client disconnects, those that arrive meanwhile stay with
+     * the broker, and what the broker resends as the next run connects reaches it. Before, the stop waited out its
+     * whole timeout, the messages in hand were written but not acknowledged (written again at the restart), and
+     * some that the broker resent at the connection were dropped by the client, stuck in the session.
+     */
+    @Test
+    void mqttStoppedMidStreamAndRestartedWritesEveryRecordOnce() throws Exception {
+        int messages = 20_000;
+        String uri = "paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&qos=1&clientId=" + topic;
+        Databases.recreateOrdersTable(table(), false); // no key: a record written twice is two rows
+        Process process = start(uri, false, false);
+        try {
+            // faster than the pipeline reads, so that the stop comes mid-stream, and all sent before it is away: the
+            // broker keeps only so many messages for a session that is away (max_queued_messages)
+            publishMqttPipelined(messages);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count("SELECT COUNT(*)") >= 2_000);
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String firstRun = Files.readString(dir.resolve("jar.log"));
+            assertThat(firstRun).contains("stopping; messages that arrive from now on stay with the broker")
+                    .doesNotContain("Timeout occurred during graceful shutdown").doesNotContain("RejectedExecutionException");
+            long written = count("SELECT COUNT(*)");
+            assertThat(written).as("stopped mid-stream").isLessThan(messages);
+
+            process = start(uri, false, false);
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> count("SELECT COUNT(DISTINCT id)") == messages);
+            process.destroy();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(count("SELECT COUNT(*)")).as("each record once, %d of them by the first run", written).isEqualTo(messages);
+            assertThat(leftInSession(topic)).as("messages left with the broker").isZero();
         } finally {
             process.destroyForcibly();
             endSession(topic);

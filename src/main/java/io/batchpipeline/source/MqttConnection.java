@@ -1,11 +1,15 @@
 package io.batchpipeline.source;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.ShutdownRoute;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Endpoint;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -22,48 +26,72 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MQTT client's callback for a {@code paho-mqtt5:} source, in place of camel-paho-mqtt5's own. That one, after
- * the client reconnects by itself, subscribes again on the client's callback thread and waits there for the broker's
- * answer; but the broker first sends the messages its session kept, they fill the queue of that same thread, the
- * client stops reading, and the answer never comes. The source then stood still for good, logging nothing, with
- * readiness UP (BusesIT cuts Mosquitto off behind a proxy). Here:
+ * The MQTT client of a {@code paho-mqtt5:} source, made and connected by the pipeline ({@link MqttClientService})
+ * with this callback in place of camel-paho-mqtt5's own. That one had three faults, each found against Mosquitto:
  * <ul>
- * <li>a message goes to the route just as camel-paho-mqtt5 hands it on (its exchange, its acknowledgement);</li>
- * <li>after a reconnection the subscription is made again on a thread of its own (the session has kept it, unless
- * the URI asks for a clean start);</li>
- * <li>readiness reads whether the connection is up, and each change is logged once.</li>
+ * <li>After the client reconnected by itself it subscribed again on the client's callback thread and waited there
+ * for the broker's answer; but the broker first sends the messages its session kept, they fill the queue of that
+ * same thread, the client stops reading, and the answer never comes. The source stood still for good, logging
+ * nothing, with readiness UP (BusesIT cuts Mosquitto off behind a proxy). Here the subscription is made again on a
+ * thread of its own, and readiness reads whether the connection is up, each change logged once.</li>
+ * <li>The consumer connects before it sets its callback, and the broker resends what the session kept right after
+ * it accepts the connection: Paho drops a message that arrives with no callback set, unacknowledged, so the broker
+ * kept it for the next connection, where the same could happen again (14-50 of 20,000 records stuck so after a
+ * graceful stop and a restart). Here the callback is set before the client connects, and a message that arrives
+ * before the consumer has started waits for it.</li>
+ * <li>The consumer can neither be suspended nor defer its stop, so Camel stopped it at once with the route's
+ * processors: the messages in hand failed on their way (a WARN and a stack trace each), their acknowledgements
+ * could not be sent, and the next start wrote them again (606 duplicates of 20,000), after the stop had waited out
+ * its whole timeout. Here the route's consumer stops last ({@link ShutdownRoute#Defer}), the client disconnects
+ * after it, and from the moment the stop begins messages that arrive are left with the broker for the next start.</li>
  * </ul>
+ * A message goes to the route just as camel-paho-mqtt5 hands it on: its exchange and its acknowledgement.
  */
 public final class MqttConnection implements MqttCallback, SourceConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     private final String endpoint;
-    private volatile PahoMqtt5Consumer consumer;
     private volatile String downReason;
+    /** A stop has begun: messages arriving now stay with the broker. */
+    private volatile boolean stopping;
+    /** The started consumer, or null; guarded by {@code early} while null. */
+    private volatile PahoMqtt5Consumer consumer;
+    /** Messages that arrived before the consumer started. */
+    private final List<Arrived> early = new ArrayList<>();
+
+    private record Arrived(String topic, MqttMessage message) {
+    }
 
     private MqttConnection(String endpoint) {
         this.endpoint = endpoint;
     }
 
-    /** Takes over the callback of an MQTT source's client once its route starts; null for other sources. */
+    /** Gives an MQTT source's consumer a client of the pipeline's, with this callback; null for other sources. */
     static MqttConnection watch(CamelContext context, Endpoint source) {
-        if (!(source instanceof PahoMqtt5Endpoint)) {
+        if (!(source instanceof PahoMqtt5Endpoint mqtt)) {
             return null;
         }
         MqttConnection connection = new MqttConnection(URISupport.sanitizeUri(source.getEndpointUri()));
+        MqttClientService client = new MqttClientService(mqtt, connection);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onRoutesAdd(Collection<Route> routes) {
                 for (Route route : routes) {
                     if (route.getEndpoint() == source) {
+                        route.setShutdownRoute(ShutdownRoute.Defer);
+                        route.addService(client); // stopped after the consumer
+                        try {
+                            client.connect(route);
+                        } catch (Exception e) {
+                            throw RuntimeCamelException.wrapRuntimeCamelException(e);
+                        }
                         route.getRoutePolicyList().add(new RoutePolicySupport() {
-                            /** The consumer has connected and subscribed, with its own callback set. */
+                            /** The consumer has subscribed, with its own callback set. */
                             @Override
                             public void onStart(Route started) {
-                                if (started.getConsumer() instanceof PahoMqtt5Consumer mqtt && mqtt.getClient() != null) {
-                                    connection.consumer = mqtt;
-                                    mqtt.getClient().setCallback(connection);
+                                if (started.getConsumer() instanceof PahoMqtt5Consumer consumer) {
+                                    connection.started(consumer);
                                 }
                             }
                         });
@@ -80,11 +108,50 @@ public final class MqttConnection implements MqttCallback, SourceConnection {
         return downReason;
     }
 
+    void connecting() {
+        stopping = false;
+    }
+
+    /** The route is about to stop: messages that arrive from now on are left with the broker. */
+    void stopping() {
+        if (!stopping) {
+            stopping = true;
+            LOG.info("{}: stopping; messages that arrive from now on stay with the broker for the next start", endpoint);
+        }
+    }
+
+    private void started(PahoMqtt5Consumer started) {
+        List<Arrived> waiting;
+        synchronized (early) {
+            consumer = started;
+            waiting = new ArrayList<>(early);
+            early.clear();
+        }
+        started.getClient().setCallback(this);
+        waiting.forEach(arrived -> handOn(started, arrived));
+    }
+
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        PahoMqtt5Consumer mqtt = consumer;
-        Exchange exchange = mqtt.createExchange(message, topic);
-        mqtt.getAsyncProcessor().process(exchange, mqtt.defaultConsumerCallback(exchange, true));
+        if (stopping) {
+            return; // not acknowledged: the broker's session keeps it, and delivers it again at the next connection
+        }
+        PahoMqtt5Consumer started = consumer;
+        if (started == null) {
+            synchronized (early) {
+                started = consumer;
+                if (started == null) {
+                    early.add(new Arrived(topic, message));
+                    return;
+                }
+            }
+        }
+        handOn(started, new Arrived(topic, message));
+    }
+
+    private static void handOn(PahoMqtt5Consumer consumer, Arrived arrived) {
+        Exchange exchange = consumer.createExchange(arrived.message(), arrived.topic());
+        consumer.getAsyncProcessor().process(exchange, consumer.defaultConsumerCallback(exchange, true));
     }
 
     @Override
@@ -102,6 +169,9 @@ public final class MqttConnection implements MqttCallback, SourceConnection {
         downReason = null;
         LOG.info("{}: connected to the MQTT broker again", endpoint);
         PahoMqtt5Consumer mqtt = consumer;
+        if (mqtt == null) {
+            return; // not started yet: the consumer subscribes itself
+        }
         MqttClient client = mqtt.getClient();
         Thread subscribe = new Thread(() -> {
             try {
