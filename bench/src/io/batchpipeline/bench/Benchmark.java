@@ -365,11 +365,11 @@ public final class Benchmark {
             double fromStart = median(s, Sample::fromStartRowsPerSecond);
             long heapMb = (long) median(s, x -> x.peakHeapMb);
             double millions = rowsOf(e.getKey()) / 1e6;
-            r.append(String.format("| %s | %,.0f [%,.0f-%,.0f] | %.2f | %.1f | %s | %s | %.1f | %.1f, %s | %s | %d MB | %s |%n", e.getKey(), rate,
-                    min(s), max(s), rate / limit, rate / stock,
+            r.append(String.format("| %s | %,.0f [%,.0f-%,.0f] | %s | %s | %s | %s | %.1f | %.1f, %s | %s | %d MB | %s |%n", e.getKey(), rate,
+                    min(s), max(s), ratio(rate, limit, "%.2f"), ratio(rate, stock, "%.1f"),
                     Double.isNaN(fromStart) ? "n/a" : String.format("%,.0f [%,.0f-%,.0f]", fromStart, min(s, Sample::fromStartRowsPerSecond),
                             max(s, Sample::fromStartRowsPerSecond)),
-                    Double.isNaN(fromStart) ? "n/a" : String.format("%.2f", fromStart / psqlFromStart),
+                    ratio(fromStart, psqlFromStart, "%.2f"),
                     median(s, Sample::cpuSeconds), median(s, Sample::cpuSeconds) / millions,
                     Double.isNaN(median(s, Sample::serverCpuSeconds)) ? "n/a" : String.format("%.1f", median(s, Sample::serverCpuSeconds) / millions),
                     heapMb < 0 ? "n/a" : heapMb + " MB", (long) median(s, x -> x.peakRssMb), timedBy.get(e.getKey())));
@@ -415,6 +415,12 @@ public final class Benchmark {
         Path folder = Files.createTempDirectory(out, name + "-");
         Files.createLink(folder.resolve(data.getFileName()), data.toAbsolutePath());
         return folder;
+    }
+
+    /** {@code a / b}, or n/a when either is unknown (a path that --only left out, or one not timed so). */
+    private static String ratio(double a, double b, String format) {
+        double ratio = a / b;
+        return Double.isNaN(ratio) ? "n/a" : String.format(format, ratio);
     }
 
     private static double median(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value) {

@@ -108,6 +108,7 @@ public final class MqttConnection implements MqttCallback, SourceConnection {
         return downReason;
     }
 
+    /** The client is about to connect: messages are handed on again. */
     void connecting() {
         stopping = false;
     }
