@@ -297,6 +297,39 @@ class BusesIT {
         assertThat(log).as("no stack trace").noneMatch(line -> line.startsWith("\tat "));
     }
 
+    /**
+     * The broker not reachable as the jar starts (a proxy between them that refuses connections): the jar starts all
+     * the same, readiness says why it is not ready, and once the broker can be reached the source connects and
+     * subscribes by itself; the log says each change once. camel-paho-mqtt5's consumer failed the start instead.
+     */
+    @Test
+    void mqttBrokerDownAtStartIsWaitedFor() throws Exception {
+        Databases.recreateOrdersTable(table(), false);
+        try (TcpProxy proxy = new TcpProxy(1883)) {
+            proxy.cut();
+            String uri = "paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:" + proxy.port() + "&qos=1&clientId=" + topic;
+            Process process = launch(uri, false, false);
+            try {
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive() || readiness().contains("MQTT broker not reachable"));
+                assertThat(process.isAlive()).as(Files.readString(dir.resolve("jar.log"))).isTrue();
+
+                proxy.restore();
+                // tried again after 1 s, then twice as long each time
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(this::ready);
+                publishMqtt(1, 300); // a session new to the broker: it keeps messages once the client has subscribed
+                await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT COUNT(DISTINCT id)") == 300);
+            } finally {
+                process.destroyForcibly();
+                endSession(topic);
+            }
+        }
+        List<String> log = Files.readAllLines(dir.resolve("jar.log"));
+        assertThat(log).filteredOn(line -> line.contains("MqttConnection")).hasSize(2)
+                .anyMatch(line -> line.contains("WARN") && line.contains("cannot connect to the MQTT broker"))
+                .anyMatch(line -> line.contains("connected to the MQTT broker") && !line.contains("again"));
+        assertThat(log).as("no stack trace").noneMatch(line -> line.startsWith("\tat "));
+    }
+
     private String readiness() throws Exception {
         return Management.get(managementPort, "/observe/health/ready").body();
     }
@@ -376,12 +409,16 @@ class BusesIT {
 
     /** @param exitWhenIdle exits 4 s after the last message; otherwise runs until stopped */
     private Process start(String sourceUri, boolean durable, boolean exitWhenIdle) throws Exception {
-        Path log = dir.resolve("jar.log");
-        Process process = processes.start(Processes.jar(dir, table(), durable, List.of("-Dsource.uri=" + sourceUri,
-                "-Dcamel.main.duration-max-idle-seconds=" + (exitWhenIdle ? 4 : 0), "-Dcamel.management.port=" + managementPort)), log);
+        Process process = launch(sourceUri, durable, exitWhenIdle);
         await().atMost(Duration.ofSeconds(60)).until(() -> ready() || !process.isAlive());
-        assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
+        assertThat(process.isAlive()).as(Files.readString(dir.resolve("jar.log"))).isTrue();
         return process;
+    }
+
+    /** The jar, not waited for. */
+    private Process launch(String sourceUri, boolean durable, boolean exitWhenIdle) throws Exception {
+        return processes.start(Processes.jar(dir, table(), durable, List.of("-Dsource.uri=" + sourceUri,
+                "-Dcamel.main.duration-max-idle-seconds=" + (exitWhenIdle ? 4 : 0), "-Dcamel.management.port=" + managementPort)), dir.resolve("jar.log"));
     }
 
     private boolean ready() {

@@ -9,7 +9,6 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Endpoint;
 import org.apache.camel.spi.ShutdownPrepared;
 import org.apache.camel.support.service.ServiceSupport;
-import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -24,14 +23,16 @@ final class MqttClientService extends ServiceSupport implements ShutdownPrepared
 
     private final PahoMqtt5Endpoint endpoint;
     private final MqttConnection connection;
-    private final MqttClient client;
+    private final MqttSourceClient client;
+    /** Connects in the background while the broker could not be reached at start; null otherwise. */
+    private volatile Thread connecting;
 
     MqttClientService(PahoMqtt5Endpoint endpoint, MqttConnection connection) {
         this.endpoint = endpoint;
         this.connection = connection;
         PahoMqtt5Configuration configuration = endpoint.getConfiguration();
         try {
-            this.client = new MqttClient(configuration.getBrokerUrl(), configuration.getClientId(),
+            this.client = new MqttSourceClient(configuration.getBrokerUrl(), configuration.getClientId(),
                     (MqttClientPersistence) camelsOwn(PahoMqtt5Endpoint.class.getDeclaredMethod("createMqttClientPersistence", PahoMqtt5Configuration.class),
                             null, configuration));
         } catch (MqttException | NoSuchMethodException e) {
@@ -51,9 +52,43 @@ final class MqttClientService extends ServiceSupport implements ShutdownPrepared
         }
         client.setManualAcks(endpoint.getConfiguration().isManualAcksEnabled());
         connection.connecting();
-        if (!client.isConnected()) {
-            client.connect((MqttConnectionOptions) camelsOwn(PahoMqtt5Endpoint.class.getDeclaredMethod("createMqttConnectionOptions"), endpoint));
+        if (client.isConnected()) {
+            return;
         }
+        MqttConnectionOptions options = (MqttConnectionOptions) camelsOwn(PahoMqtt5Endpoint.class.getDeclaredMethod("createMqttConnectionOptions"), endpoint);
+        try {
+            client.connect(options);
+        } catch (MqttException e) {
+            // the consumer starts all the same, its subscription held back (MqttSourceClient)
+            long maxDelay = Math.max(1000, endpoint.getConfiguration().getMaxReconnectDelay());
+            connection.unreachable(e, maxDelay);
+            keepConnecting(options, maxDelay);
+        }
+    }
+
+    /**
+     * Tries again after 1 s, then twice as long each time up to the URI's maxReconnectDelay, as Paho does after a
+     * connection is lost (its automatic reconnection starts only once a first connection was made).
+     */
+    private void keepConnecting(MqttConnectionOptions options, long maxDelay) {
+        Thread thread = new Thread(() -> {
+            long delay = 1000;
+            while (true) {
+                try {
+                    Thread.sleep(delay);
+                    client.connect(options);
+                    return;
+                } catch (InterruptedException e) {
+                    return; // the route stops
+                } catch (MqttException e) {
+                    connection.unreachable(e, maxDelay);
+                    delay = Math.min(2 * delay, maxDelay);
+                }
+            }
+        }, "mqtt-connect");
+        thread.setDaemon(true);
+        connecting = thread;
+        thread.start();
     }
 
     @Override
@@ -63,6 +98,10 @@ final class MqttClientService extends ServiceSupport implements ShutdownPrepared
 
     @Override
     protected void doStop() throws Exception {
+        Thread thread = connecting;
+        if (thread != null) {
+            thread.interrupt();
+        }
         if (client.isConnected()) {
             client.disconnect();
         }

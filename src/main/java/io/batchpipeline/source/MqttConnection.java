@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * its whole timeout. Here the route's consumer stops last ({@link ShutdownRoute#Defer}), the client disconnects
  * after it, and from the moment the stop begins messages that arrive are left with the broker for the next start.</li>
  * </ul>
- * A message goes to the route just as camel-paho-mqtt5 hands it on: its exchange and its acknowledgement.
+ * A broker down at start no longer fails the start: the client keeps trying ({@link MqttClientService}) and the
+ * consumer's subscription waits for it ({@link MqttSourceClient}). A message goes to the route just as
+ * camel-paho-mqtt5 hands it on: its exchange and its acknowledgement.
  */
 public final class MqttConnection implements MqttCallback, SourceConnection {
 
@@ -128,7 +130,11 @@ public final class MqttConnection implements MqttCallback, SourceConnection {
             waiting = new ArrayList<>(early);
             early.clear();
         }
-        started.getClient().setCallback(this);
+        MqttClient client = started.getClient();
+        client.setCallback(this);
+        if (client instanceof MqttSourceClient held && held.heldBack() && client.isConnected()) {
+            held.subscribeAgain(); // connected while the consumer's callback stood in for this one
+        }
         waiting.forEach(arrived -> handOn(started, arrived));
     }
 
@@ -164,25 +170,26 @@ public final class MqttConnection implements MqttCallback, SourceConnection {
 
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
-        if (!reconnect) {
-            return;
-        }
+        boolean wasDown = downReason != null;
         downReason = null;
-        LOG.info("{}: connected to the MQTT broker again", endpoint);
-        PahoMqtt5Consumer mqtt = consumer;
-        if (mqtt == null) {
-            return; // not started yet: the consumer subscribes itself
+        if (!reconnect && !wasDown) {
+            return; // connected at start
         }
-        MqttClient client = mqtt.getClient();
-        Thread subscribe = new Thread(() -> {
-            try {
-                client.subscribe(mqtt.getEndpoint().getTopic(), mqtt.getEndpoint().getConfiguration().getQos());
-            } catch (MqttException e) {
-                LOG.warn("{}: cannot subscribe again after reconnecting: {}", endpoint, e.getMessage());
-            }
-        }, "mqtt-subscribe-again");
-        subscribe.setDaemon(true);
-        subscribe.start();
+        LOG.info("{}: connected to the MQTT broker{}", endpoint, reconnect ? " again" : "");
+        PahoMqtt5Consumer mqtt = consumer;
+        if (mqtt != null && mqtt.getClient() instanceof MqttSourceClient client) {
+            client.subscribeAgain(); // else the consumer has not started, and subscribes as it does
+        }
+    }
+
+    /** The broker could not be reached at start; logged once, until it is. */
+    void unreachable(MqttException e, long maxDelayMillis) {
+        boolean first = downReason == null;
+        downReason = "MQTT broker not reachable: " + e.getMessage();
+        if (first) {
+            LOG.warn("{}: cannot connect to the MQTT broker: {}; trying again after 1 s, then twice as long each time up to {} s",
+                    endpoint, e.getMessage(), maxDelayMillis / 1000);
+        }
     }
 
     @Override
