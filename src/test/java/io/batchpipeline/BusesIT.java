@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.FreePort;
@@ -347,6 +349,38 @@ class BusesIT {
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    /**
+     * Stopped gracefully (SIGTERM) while it reads core NATS, which has no acknowledgement: every record it had received
+     * is written before it exits. The subscription is drained as the stop begins. Before, Camel stopped the consumer
+     * and the route's processors at once, and the batches still open or being written were lost.
+     */
+    @Test
+    void natsStoppedMidStreamWritesEveryRecordItRead() throws Exception {
+        int messages = 20_000;
+        Databases.recreateOrdersTable(table(), false);
+        Process process = start("nats:" + topic + "?servers=127.0.0.1:4222", false, false);
+        try (Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
+            for (long id = 1; id <= messages; id++) {
+                nats.publish(topic, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
+            }
+            nats.flush(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count("SELECT COUNT(*)") >= 2_000);
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("jar.log"));
+        assertThat(log).contains("the subscription is drained").doesNotContain("RejectedExecutionException")
+                .doesNotContain("Timeout occurred during graceful shutdown");
+        Matcher summary = Pattern.compile("(\\d+) records read, (\\d+) rows written").matcher(log);
+        assertThat(summary.find()).as(log).isTrue();
+        long rows = count("SELECT COUNT(*)");
+        assertThat(Long.parseLong(summary.group(1))).as("records read").isEqualTo(rows).isPositive();
+        assertThat(Long.parseLong(summary.group(2))).as("rows written").isEqualTo(rows);
+        assertThat(count("SELECT COUNT(DISTINCT id)")).isEqualTo(rows);
     }
 
     /**

@@ -29,8 +29,13 @@ public class FlushOnStop extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         for (Route route : context.getRoutes()) {
-            flush(route.navigate());
+            flush(route);
         }
+    }
+
+    /** Closes the open batches of a route's aggregators. */
+    static void flush(Route route) {
+        flush(route.navigate());
     }
 
     private static void flush(Navigate<Processor> node) {

@@ -55,6 +55,11 @@ public class WriterPool extends ThreadPoolExecutor {
         return busy.get();
     }
 
+    /** Batches handed over and not yet written: being written, queued, or waiting for room. */
+    public int pendingBatches() {
+        return busy.get() + getQueue().size() + waitingSubmitters.get();
+    }
+
     /** The most batches ever written at the same time. */
     public int maxBusyWriters() {
         return maxBusy.get();

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 
 import io.batchpipeline.batching.BatchAggregationStrategy;
 import io.batchpipeline.batching.BatchJournal;
+import io.batchpipeline.batching.PendingWrites;
 import io.batchpipeline.batching.TimeoutMode;
 import io.batchpipeline.batching.WriterPool;
 import io.batchpipeline.buffer.DurableBatchBuffer;
@@ -179,6 +180,7 @@ public final class Pipeline implements CamelContextAware {
         RabbitMqAcknowledgement.configure(source,
                 (long) settings.intValue(BATCH_SIZE) * (settings.intValue(WRITERS) + settings.intValue(QUEUE_CAPACITY) + 2));
         KafkaOffsets offsets = configureSource(settings, source);
+        PendingWrites.watch(context, source, writers, batches);
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
         PipelineObservers.watch(context, stats, sink, health, SourceConnection.watch(context, source)::downReason,
@@ -205,7 +207,7 @@ public final class Pipeline implements CamelContextAware {
             FileSource.configure(source);
             RabbitMqQueues.requireExisting(source);
             MqttSource.configure(source);
-            NatsSource.configure(source);
+            NatsSource.configure(context, source);
             JmsAcknowledgement.configure(context, source);
             return KafkaSource.configure(context, source);
         } catch (IllegalArgumentException e) {
