@@ -1,13 +1,11 @@
 package io.batchpipeline.batching;
 
-import java.util.Collection;
-
+import io.batchpipeline.common.SourceRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.spi.ShutdownAware;
-import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -32,16 +30,7 @@ public final class PendingWrites extends ServiceSupport implements ShutdownAware
 
     /** Adds this to the route that reads {@code source}, as it is added. */
     public static void watch(CamelContext context, Endpoint source, WriterPool writers, BatchAggregationStrategy batches) {
-        context.addLifecycleStrategy(new LifecycleStrategySupport() {
-            @Override
-            public void onRoutesAdd(Collection<Route> routes) {
-                for (Route route : routes) {
-                    if (route.getEndpoint() == source) {
-                        route.addService(new PendingWrites(writers, batches, route));
-                    }
-                }
-            }
-        });
+        SourceRoutes.onAdd(context, source, route -> route.addService(new PendingWrites(writers, batches, route)));
     }
 
     /** Asked only by the shutdown strategy, while it waits. */

@@ -1,20 +1,17 @@
 package io.batchpipeline.source;
 
-import java.util.Collection;
-
 import io.batchpipeline.common.Errors;
+import io.batchpipeline.common.SourceRoutes;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.Route;
 import org.apache.camel.component.jms.JmsConfiguration;
 import org.apache.camel.component.jms.JmsConsumer;
 import org.apache.camel.component.jms.JmsEndpoint;
 import org.apache.camel.component.jms.JmsMessage;
-import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,18 +70,13 @@ public final class JmsAcknowledgement extends SynchronizationAdapter {
         }
         configuration.setAsyncConsumer(true);
         configuration.setAcknowledgementMode(INDIVIDUAL_ACKNOWLEDGE);
-        context.addLifecycleStrategy(new LifecycleStrategySupport() {
-            /** The route's consumer and its listener container exist now, and have not started. */
-            @Override
-            public void onRoutesAdd(Collection<Route> routes) {
-                for (Route route : routes) {
-                    if (route.getEndpoint() == endpoint && route.getConsumer() instanceof JmsConsumer consumer) {
-                        try {
-                            consumer.getListenerContainer().setAcknowledgeAfterListener(false);
-                        } catch (Exception e) {
-                            throw new IllegalStateException("cannot set up the JMS consumer of " + jms.getEndpointUri(), e);
-                        }
-                    }
+        // the route's consumer and its listener container exist now, and have not started
+        SourceRoutes.onAdd(context, endpoint, route -> {
+            if (route.getConsumer() instanceof JmsConsumer consumer) {
+                try {
+                    consumer.getListenerContainer().setAcknowledgeAfterListener(false);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot set up the JMS consumer of " + jms.getEndpointUri(), e);
                 }
             }
         });

@@ -1,14 +1,11 @@
 package io.batchpipeline.source;
 
-import java.util.Collection;
-
+import io.batchpipeline.common.SourceRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
-import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConsumer;
 import org.apache.camel.component.kafka.KafkaEndpoint;
-import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -62,16 +59,11 @@ public final class KafkaSource {
         // a record whose exchange fails is read again from the last commit rather than skipped
         configuration.setBreakOnFirstError(true);
         KafkaOffsets offsets = new KafkaOffsets();
-        context.addLifecycleStrategy(new LifecycleStrategySupport() {
-            /** The route's consumer exists now and has not started: the only moment to give it the listener. */
-            @Override
-            public void onRoutesAdd(Collection<Route> routes) {
-                for (Route route : routes) {
-                    if (route.getEndpoint() == endpoint && route.getConsumer() instanceof KafkaConsumer consumer) {
-                        consumer.setConsumerListener(new KafkaCommitListener(offsets));
-                        route.addService(offsets);
-                    }
-                }
+        // the route's consumer exists now and has not started: the only moment to give it the listener
+        SourceRoutes.onAdd(context, endpoint, route -> {
+            if (route.getConsumer() instanceof KafkaConsumer consumer) {
+                consumer.setConsumerListener(new KafkaCommitListener(offsets));
+                route.addService(offsets);
             }
         });
         return offsets;

@@ -1,9 +1,9 @@
 package io.batchpipeline.source;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
+import io.batchpipeline.common.SourceRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -12,7 +12,6 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.ShutdownRoute;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Endpoint;
-import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.util.URISupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -76,30 +75,23 @@ public final class MqttConnection implements MqttCallback, SourceConnection {
         }
         MqttConnection connection = new MqttConnection(URISupport.sanitizeUri(source.getEndpointUri()));
         MqttClientService client = new MqttClientService(mqtt, connection);
-        context.addLifecycleStrategy(new LifecycleStrategySupport() {
-            @Override
-            public void onRoutesAdd(Collection<Route> routes) {
-                for (Route route : routes) {
-                    if (route.getEndpoint() == source) {
-                        route.setShutdownRoute(ShutdownRoute.Defer);
-                        route.addService(client); // stopped after the consumer
-                        try {
-                            client.connect(route);
-                        } catch (Exception e) {
-                            throw RuntimeCamelException.wrapRuntimeCamelException(e);
-                        }
-                        route.getRoutePolicyList().add(new RoutePolicySupport() {
-                            /** The consumer has subscribed, with its own callback set. */
-                            @Override
-                            public void onStart(Route started) {
-                                if (started.getConsumer() instanceof PahoMqtt5Consumer consumer) {
-                                    connection.started(consumer);
-                                }
-                            }
-                        });
+        SourceRoutes.onAdd(context, source, route -> {
+            route.setShutdownRoute(ShutdownRoute.Defer);
+            route.addService(client); // stopped after the consumer
+            try {
+                client.connect(route);
+            } catch (Exception e) {
+                throw RuntimeCamelException.wrapRuntimeCamelException(e);
+            }
+            route.getRoutePolicyList().add(new RoutePolicySupport() {
+                /** The consumer has subscribed, with its own callback set. */
+                @Override
+                public void onStart(Route started) {
+                    if (started.getConsumer() instanceof PahoMqtt5Consumer consumer) {
+                        connection.started(consumer);
                     }
                 }
-            }
+            });
         });
         return connection;
     }

@@ -2,12 +2,12 @@ package io.batchpipeline.source;
 
 import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.batchpipeline.common.Errors;
+import io.batchpipeline.common.SourceRoutes;
 import io.nats.client.Dispatcher;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -17,7 +17,6 @@ import org.apache.camel.component.nats.NatsConfiguration;
 import org.apache.camel.component.nats.NatsConsumer;
 import org.apache.camel.component.nats.NatsEndpoint;
 import org.apache.camel.spi.ShutdownPrepared;
-import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,16 +50,9 @@ public final class NatsSource {
         }
         NatsConfiguration configuration = nats.getConfiguration();
         configuration.setReplyToDisabled(true);
-        context.addLifecycleStrategy(new LifecycleStrategySupport() {
-            @Override
-            public void onRoutesAdd(Collection<Route> routes) {
-                for (Route route : routes) {
-                    if (route.getEndpoint() == endpoint) {
-                        route.setShutdownRoute(ShutdownRoute.Defer);
-                        route.addService(new Drain(route));
-                    }
-                }
-            }
+        SourceRoutes.onAdd(context, endpoint, route -> {
+            route.setShutdownRoute(ShutdownRoute.Defer);
+            route.addService(new Drain(route));
         });
         if (!configuration.isJetstreamEnabled()) {
             return;
