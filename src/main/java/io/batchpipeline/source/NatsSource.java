@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * durable buffer, once its records are stored). Its pull mode never pulls, so JetStream is consumed by push.
  *
  * <p>A graceful stop: camel-nats' consumer can neither be suspended nor defer its stop, so Camel stopped it at once,
- * and the route's processors with it; the records read but not yet written were lost (51 of 3,846 in one stop by
- * hand; PendingWrites then waits for them), with a WARN and a stack trace per batch. Here the route's consumer stops last, and as the stop begins its
+ * and the route's processors with it; records read but not yet written were lost (51 of 3,846 in one stop by hand),
+ * with a WARN and a stack trace per batch. Here the route's consumer stops last, and as the stop begins its
  * dispatcher is drained ({@link Drain}): the server sends it nothing more (JetStream keeps those messages for the
- * next start), and what it has received is handed on and written.
+ * next start), and what it has received is handed on; {@code PendingWrites} holds the stop until it is written.
  */
 public final class NatsSource {
 
