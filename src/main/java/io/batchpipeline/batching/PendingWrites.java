@@ -51,6 +51,6 @@ public final class PendingWrites extends ServiceSupport implements ShutdownAware
 
     @Override
     public void prepareShutdown(boolean suspendOnly, boolean forced) {
-        // the aggregator closes the open batches itself (forceCompletionOnStop)
+        // FlushOnStop has closed the open batches as the stop began; getPendingExchangesSize closes those opened since
     }
 }

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -60,7 +61,7 @@ final class ChunkCodec {
             out.writeInt(chunk.size());
             for (SourceRecord record : chunk) {
                 out.writeLong(record.line());
-                writeText(out, record.text());
+                writeUtf8(out, record.text().utf8());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen in memory
@@ -101,7 +102,7 @@ final class ChunkCodec {
                 out.writeInt(sourceOf[i]);
                 out.writeInt(formatOf[i]);
                 out.writeLong(record.line());
-                writeText(out, record.text());
+                writeUtf8(out, record.text().utf8());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen in memory
@@ -156,11 +157,10 @@ final class ChunkCodec {
     }
 
     private static void writeText(DataOutputStream out, String text) throws IOException {
-        writeText(out, RecordText.of(text));
+        writeUtf8(out, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void writeText(DataOutputStream out, RecordText text) throws IOException {
-        byte[] bytes = text.utf8();
+    private static void writeUtf8(DataOutputStream out, byte[] bytes) throws IOException {
         out.writeInt(bytes.length);
         out.write(bytes);
     }
@@ -169,7 +169,7 @@ final class ChunkCodec {
         return readRecordText(in).string();
     }
 
-    /** Valid UTF-8, as {@link #writeText} wrote it: kept as bytes until the text is asked for. */
+    /** Valid UTF-8, as {@link #writeUtf8} wrote it: kept as bytes until the text is asked for. */
     private static RecordText readRecordText(DataInputStream in) throws IOException {
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);

@@ -127,7 +127,7 @@ public final class MqttConnection implements MqttCallback, SourceConnection {
         if (client instanceof MqttSourceClient held && held.heldBack() && client.isConnected()) {
             held.subscribeAgain(); // connected while the consumer's callback stood in for this one
         }
-        waiting.forEach(arrived -> handOn(started, arrived));
+        waiting.forEach(arrived -> handOn(started, arrived.topic(), arrived.message()));
     }
 
     @Override
@@ -145,11 +145,11 @@ public final class MqttConnection implements MqttCallback, SourceConnection {
                 }
             }
         }
-        handOn(started, new Arrived(topic, message));
+        handOn(started, topic, message);
     }
 
-    private static void handOn(PahoMqtt5Consumer consumer, Arrived arrived) {
-        Exchange exchange = consumer.createExchange(arrived.message(), arrived.topic());
+    private static void handOn(PahoMqtt5Consumer consumer, String topic, MqttMessage message) {
+        Exchange exchange = consumer.createExchange(message, topic);
         consumer.getAsyncProcessor().process(exchange, consumer.defaultConsumerCallback(exchange, true));
     }
 
