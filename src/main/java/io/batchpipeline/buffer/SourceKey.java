@@ -7,7 +7,7 @@ import org.apache.camel.Exchange;
 /**
  * Identifies what an exchange carries, hashed to a fixed length for a key column: a file by its name, size and
  * modification time (a file replaced by another of the same name is a different file, read from its start); a
- * message by the id its publisher gave it.
+ * message by the id its publisher gave it, or a JetStream message by its stream and sequence.
  */
 final class SourceKey {
 

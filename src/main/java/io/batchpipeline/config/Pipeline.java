@@ -175,11 +175,11 @@ public final class Pipeline implements CamelContextAware {
         RecordReader reader = new RecordReader(format, charset, settings.intValue(MAX_RECORD_BYTES), delimiter,
                 settings.intValue(CSV_MAX_LINES), batches, progress, metadata);
         WriterPool writers = new WriterPool(name + "-writer", settings.intValue(WRITERS), settings.intValue(QUEUE_CAPACITY));
-        // a bus message in flight until written: enough of them to fill every batch the hand-off holds
         Endpoint source = context.getEndpoint(settings.text(SOURCE_URI));
-        RabbitMqAcknowledgement.configure(source,
-                (long) settings.intValue(BATCH_SIZE) * (settings.intValue(WRITERS) + settings.intValue(QUEUE_CAPACITY) + 2));
-        KafkaOffsets offsets = configureSource(settings, source);
+        // bus messages in flight until written: enough of them to fill every batch the hand-off holds
+        long inFlight = (long) settings.intValue(BATCH_SIZE) * (settings.intValue(WRITERS) + settings.intValue(QUEUE_CAPACITY) + 2);
+        RabbitMqAcknowledgement.configure(source, inFlight);
+        KafkaOffsets offsets = configureSource(settings, source, inFlight);
         PendingWrites.watch(context, source, writers, batches);
         DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(PipelineConfiguration.DEAD_LETTERS, DeadLetters.class);
         WriteBatchStep<?> writeBatch = new WriteBatchStep<>(name, sink, journal, retry, deadLetters, settings.text(DEAD_LETTER_URI), stats);
@@ -202,12 +202,12 @@ public final class Pipeline implements CamelContextAware {
      * Sets a folder source up to poll at once, a bus source up to acknowledge only what is written, and refuses one that
      * cannot be consumed safely (or at all: a RabbitMQ queue that is not there); returns the Kafka offsets, or null.
      */
-    private KafkaOffsets configureSource(Settings settings, Endpoint source) {
+    private KafkaOffsets configureSource(Settings settings, Endpoint source, long inFlight) {
         try {
             FileSource.configure(source);
             RabbitMqQueues.requireExisting(source);
             MqttSource.configure(source);
-            NatsSource.configure(context, source);
+            NatsSource.configure(context, source, inFlight);
             JmsAcknowledgement.configure(context, source);
             return KafkaSource.configure(context, source);
         } catch (IllegalArgumentException e) {

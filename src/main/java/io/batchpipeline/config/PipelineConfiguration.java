@@ -9,6 +9,7 @@ import io.batchpipeline.deadletter.DeadLetters;
 import io.batchpipeline.observability.PipelineRegistry;
 import io.batchpipeline.observability.ProgressLog;
 import io.batchpipeline.observability.RunSummary;
+import io.batchpipeline.source.NatsSourceComponent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,6 +60,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
 
         MainServerHttpEngine.bindIfServerEnabled(context);
+        // before any nats: endpoint is made: its JetStream consumers then acknowledge once the records are written
+        context.addComponent(NatsSourceComponent.SCHEME, new NatsSourceComponent());
 
         context.getManagementStrategy().addEventNotifier(new FlushOnStop(context));
         context.getManagementStrategy().addEventNotifier(new RunSummary(stats));

@@ -12,9 +12,13 @@ public final class BrokerMessage {
     private BrokerMessage() {
     }
 
-    /** The id its publisher gave it (AMQP's message-id property), or null. */
+    /**
+     * The id its publisher gave it (AMQP's message-id property), or a JetStream message's stream and sequence, which
+     * the stream never gives another message; or null.
+     */
     public static String id(Exchange exchange) {
-        return exchange.getMessage().getHeader(SpringRabbitMQConstants.MESSAGE_ID, String.class);
+        String id = exchange.getMessage().getHeader(SpringRabbitMQConstants.MESSAGE_ID, String.class);
+        return id != null ? id : jetStreamPosition(exchange.getMessage().getHeader(NatsConstants.NATS_REPLY_TO, String.class));
     }
 
     /**
@@ -27,8 +31,7 @@ public final class BrokerMessage {
         if (offset != null) {
             return exchange.getMessage().getHeader(KafkaConstants.TOPIC) + "-" + exchange.getMessage().getHeader(KafkaConstants.PARTITION) + "@" + offset;
         }
-        String jetStream = jetStreamPosition(exchange.getMessage().getHeader(NatsConstants.NATS_REPLY_TO, String.class));
-        return jetStream != null ? jetStream : id(exchange);
+        return id(exchange);
     }
 
     /**
@@ -49,11 +52,11 @@ public final class BrokerMessage {
     /**
      * Whether the source takes the completion of a message's exchange as its acknowledgement, later and on another
      * thread: RabbitMQ, MQTT and JMS consumers as {@link RabbitMqAcknowledgement}, {@link MqttSource} and
-     * {@link JmsAcknowledgement} set them up.
+     * {@link JmsAcknowledgement} set them up, and the pipeline's JetStream consumer.
      */
     public static boolean acknowledgedOnCompletion(Endpoint endpoint) {
         return RabbitMqAcknowledgement.acknowledgesOnCompletion(endpoint) || MqttSource.acknowledgesOnCompletion(endpoint)
-                || JmsAcknowledgement.acknowledgesOnCompletion(endpoint);
+                || JmsAcknowledgement.acknowledgesOnCompletion(endpoint) || NatsSource.acknowledgesOnCompletion(endpoint);
     }
 
     private static final String NOT_ACKNOWLEDGED = "batchPipelineNotAcknowledged";
@@ -73,8 +76,16 @@ public final class BrokerMessage {
         }
     }
 
+    private static final String DELIVERED_BEFORE = "batchPipelineDeliveredBefore";
+
+    /** Marks an exchange whose message the broker says it delivered before (a JetStream message's delivery count). */
+    public static void deliveredBefore(Exchange exchange) {
+        exchange.setProperty(DELIVERED_BEFORE, true);
+    }
+
     /** Delivered before, and not acknowledged then: the consumer that had it died, or returned it. */
     public static boolean redelivered(Exchange exchange) {
-        return Boolean.TRUE.equals(exchange.getMessage().getHeader(SpringRabbitMQConstants.REDELIVERED, Boolean.class));
+        return Boolean.TRUE.equals(exchange.getMessage().getHeader(SpringRabbitMQConstants.REDELIVERED, Boolean.class))
+                || exchange.getProperty(DELIVERED_BEFORE, false, Boolean.class);
     }
 }

@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets up a {@code nats:} source. camel-nats 4.17 sends the exchange's body as a reply to any message that has a reply
- * subject; a JetStream message's reply subject is its acknowledgement subject, so that reply acknowledged each message
- * when handed over. Replies are turned off: a JetStream message is then acknowledged when its route returns (with the
- * durable buffer, once its records are stored). Its pull mode never pulls, so JetStream is consumed by push.
+ * Sets up a {@code nats:} source. Core NATS acknowledges nothing (at most once). JetStream is read by the pipeline's
+ * own consumer ({@link JetStreamConsumer}, through {@link NatsSourceComponent}), which acknowledges a message once its
+ * records are written (with the durable buffer, stored). camel-nats 4.17 sends the exchange's body as a reply to any
+ * core message that has a reply subject; replies are turned off.
  *
  * <p>A graceful stop: camel-nats' consumer can neither be suspended nor defer its stop, so Camel stopped it at once,
  * and the route's processors with it; records read but not yet written were lost (51 of 3,846 in one stop by hand),
@@ -43,8 +43,12 @@ public final class NatsSource {
     /** How long a stop waits for the messages the consumer has received to be handed on. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
-    /** @throws IllegalArgumentException for a JetStream URI that would read nothing, or read its stream again at every start */
-    public static void configure(CamelContext context, Endpoint endpoint) {
+    /**
+     * @param inFlight JetStream messages handed on and not yet acknowledged that the server should allow, enough to fill
+     *                 every batch the hand-off holds
+     * @throws IllegalArgumentException for a JetStream URI that names no stream, or would read its stream again at every start
+     */
+    public static void configure(CamelContext context, Endpoint endpoint, long inFlight) {
         if (!(endpoint instanceof NatsEndpoint nats)) {
             return;
         }
@@ -57,15 +61,26 @@ public final class NatsSource {
         if (!configuration.isJetstreamEnabled()) {
             return;
         }
+        if (!(endpoint instanceof NatsSourceComponent.SourceEndpoint source)) {
+            throw new IllegalStateException("the nats component is not the pipeline's own (" + NatsSourceComponent.class.getName()
+                    + "), so JetStream messages would be acknowledged before they are written; do not bind another under 'nats'");
+        }
         if (configuration.isPullSubscription() && SourceUri.names(endpoint, "pullSubscription")) {
-            throw new IllegalArgumentException("pullSubscription=true reads nothing: camel-nats 4.17 subscribes but never pulls;"
-                    + " leave it out, and the pipeline consumes JetStream by push");
+            throw new IllegalArgumentException("pullSubscription=true: the pipeline consumes JetStream by push; leave it out");
+        }
+        if (configuration.getJetstreamName() == null || configuration.getJetstreamName().isBlank()) {
+            throw new IllegalArgumentException("a JetStream source needs the stream's name (&jetstreamName=ORDERS)");
         }
         if (configuration.getDurableName() == null || configuration.getDurableName().isBlank()) {
             throw new IllegalArgumentException("a JetStream source needs a durableName (&durableName=orders-loader): without one"
                     + " each start makes a new consumer, which reads the stream again from its start");
         }
-        configuration.setPullSubscription(false);
+        source.setInFlight(inFlight);
+    }
+
+    /** Whether the endpoint's consumer takes the completion of a message's exchange as its acknowledgement: JetStream's. */
+    static boolean acknowledgesOnCompletion(Endpoint endpoint) {
+        return endpoint instanceof NatsSourceComponent.SourceEndpoint nats && nats.getConfiguration().isJetstreamEnabled();
     }
 
     /** Told by Camel's shutdown strategy that the route is about to stop, before it waits for the exchanges in flight. */
@@ -85,21 +100,31 @@ public final class NatsSource {
 
         @Override
         public void prepareShutdown(boolean suspendOnly, boolean forced) {
-            if (drained || forced || !(route.getConsumer() instanceof NatsConsumer consumer)) {
+            if (drained || forced) {
                 return;
             }
             drained = true;
             try {
-                // camel-nats keeps its dispatcher to itself; drained, it is closed, and the consumer's own stop would
-                // fail to unsubscribe it, so the field is cleared
-                Field field = NatsConsumer.class.getDeclaredField("dispatcher");
-                field.setAccessible(true);
-                Dispatcher dispatcher = (Dispatcher) field.get(consumer);
+                Dispatcher dispatcher;
+                Field field = null;
+                if (route.getConsumer() instanceof JetStreamConsumer jetStream) {
+                    dispatcher = jetStream.dispatcher();
+                } else if (route.getConsumer() instanceof NatsConsumer consumer) {
+                    // camel-nats keeps its dispatcher to itself; drained, it is closed, and the consumer's own stop would
+                    // fail to unsubscribe it, so the field is cleared
+                    field = NatsConsumer.class.getDeclaredField("dispatcher");
+                    field.setAccessible(true);
+                    dispatcher = (Dispatcher) field.get(consumer);
+                } else {
+                    return;
+                }
                 if (dispatcher == null || !dispatcher.isActive()) {
                     return;
                 }
                 boolean done = dispatcher.drain(DRAIN_TIMEOUT).get(DRAIN_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-                field.set(consumer, null);
+                if (field != null) {
+                    field.set(route.getConsumer(), null);
+                }
                 LOG.info("{}: stopping; the subscription is drained{}", route.getEndpoint().getEndpointBaseUri(),
                         done ? "" : ", but not all it had received was handed on within " + DRAIN_TIMEOUT.toSeconds() + " s");
             } catch (InterruptedException e) {

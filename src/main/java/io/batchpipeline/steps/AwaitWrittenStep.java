@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * ({@code platform-http:}) is answered the same way: 200 once its records are written or dead-lettered, with their
  * counts, so a client that got no answer sends again.
  *
- * <p>Without a durable buffer, a RabbitMQ, MQTT or JMS message waits like a file (its consumer acknowledges on
+ * <p>Without a durable buffer, a RabbitMQ, MQTT, JMS or JetStream message waits like a file (its consumer acknowledges on
  * completion, see {@code BrokerMessage}); other sources complete at once: a synchronous caller (direct, or a bus
  * consumer without async acknowledgement) would otherwise wait for its record's batch to close, one record per batch.
  * With one, a source completes once its records are stored, which the buffer does in the background for many sources
@@ -113,7 +113,7 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
     private boolean awaitStored(Exchange exchange, SourceReceipt receipt, AsyncCallback callback) {
         CompletableFuture<Void> stored = receipt.stored().all();
         if (stored.isDone() || !completesLater(exchange) || exchange.getContext().isStopping()) {
-            // on the consumer's thread: a consumer that acknowledges when the route returns (NATS) must not return
+            // on the consumer's thread: a consumer that acknowledges when the route returns must not return
             // before the store; and while stopping, a consumer closes its channel (a RabbitMQ one returns what is
             // unacknowledged to the queue) only once this returns, so no message is delivered again elsewhere while its
             // records are still on their way into the buffer, where the other instance could not yet see them
@@ -143,7 +143,7 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
 
     /**
      * Whether the source takes the completion of its exchange, later and on another thread, as its acknowledgement:
-     * a file (moved to done), an HTTP request (answered), a RabbitMQ, MQTT or JMS message set up to be acknowledged then.
+     * a file (moved to done), an HTTP request (answered), a RabbitMQ, MQTT, JMS or JetStream message acknowledged then.
      */
     private static boolean completesLater(Exchange exchange) {
         Endpoint source = exchange.getFromEndpoint();

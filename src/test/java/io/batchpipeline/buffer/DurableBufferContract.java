@@ -25,6 +25,7 @@ import io.batchpipeline.record.MalformedRecordException;
 import io.batchpipeline.record.MessageFields;
 import io.batchpipeline.record.RecordFormat;
 import io.batchpipeline.record.Row;
+import io.batchpipeline.source.BrokerMessage;
 import io.batchpipeline.record.SourceRecord;
 import io.batchpipeline.sink.jdbc.JdbcBatchSink;
 import io.batchpipeline.source.MessageMetadata;
@@ -34,6 +35,7 @@ import io.batchpipeline.source.SourceFormat;
 import io.batchpipeline.support.Databases;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.nats.NatsConstants;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -212,6 +214,21 @@ abstract class DurableBufferContract {
         buffer.progress().forget(message("order-batch-7", true)).run();
         await().atMost(Duration.ofSeconds(10)).until(() -> buffer.progress().storedThrough(message("order-batch-7", true)) == 0);
         assertThat(readLines(message("order-batch-7", true))).as("forgotten once acknowledged").containsExactly(2L, 3L, 4L, 5L, 6L);
+    }
+
+    @Test
+    void aJetStreamMessageDeliveredAgainResumesAfterItsStoredRecords() throws Exception {
+        String ackSubject = "$JS.ACK.ORDERS.loader.1.4711.12.1764500000000000000.0";
+        RecordFormat csv = RecordFormats.ofSpec("csv,id,customer");
+        Exchange stored = chunk(List.of(record(csv, 2, "1,ann"), record(csv, 3, "2,bob")));
+        stored.getMessage().setHeader(NatsConstants.NATS_REPLY_TO, ackSubject);
+        stored(strategy.aggregate(null, stored)); // stored, then the process died before the message was acknowledged
+
+        Exchange again = message(null, false);
+        again.getMessage().setHeader(NatsConstants.NATS_REPLY_TO, ackSubject.replace(".1.4711.", ".2.4711."));
+        assertThat(readLines(again)).as("its first delivery was not counted as one before").containsExactly(2L, 3L, 4L, 5L, 6L);
+        BrokerMessage.deliveredBefore(again);
+        assertThat(readLines(again)).as("delivered again: the same stream and sequence").containsExactly(4L, 5L, 6L);
     }
 
     private Exchange message(String id, boolean redelivered) {

@@ -1,0 +1,67 @@
+package io.batchpipeline.source;
+
+import java.util.Map;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Processor;
+import org.apache.camel.component.nats.NatsComponent;
+import org.apache.camel.component.nats.NatsConfiguration;
+import org.apache.camel.component.nats.NatsEndpoint;
+import org.apache.camel.spi.annotations.Component;
+
+/**
+ * camel-nats' component, bound as {@code nats}, whose JetStream endpoints read with the pipeline's own consumer
+ * ({@link JetStreamConsumer}), which acknowledges a message once its records are written. Everything else (URI
+ * options, {@code camel.component.nats.*}, core NATS, producers) is camel-nats' own; Camel finds camel-nats' property
+ * configurers by the scheme this annotation names.
+ */
+@Component(NatsSourceComponent.SCHEME)
+public final class NatsSourceComponent extends NatsComponent {
+
+    /** Camel's scheme, under which the pipeline binds this component. */
+    public static final String SCHEME = "nats";
+
+    /** The configuration as camel-nats 4.17's {@code createEndpoint} makes it, for an endpoint of ours. */
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        NatsConfiguration configuration = new NatsConfiguration();
+        if (getHeaderFilterStrategy() != null) {
+            configuration.setHeaderFilterStrategy(getHeaderFilterStrategy());
+        }
+        configuration.setTopic(remaining);
+        configuration.setServers(getServers());
+        configuration.setVerbose(isVerbose());
+        if (configuration.getSslContextParameters() == null) {
+            configuration.setSslContextParameters(retrieveGlobalSslContextParameters());
+        }
+        SourceEndpoint endpoint = new SourceEndpoint(uri, this, configuration);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    /** A {@code nats:} endpoint whose JetStream consumer acknowledges once written. */
+    static final class SourceEndpoint extends NatsEndpoint {
+
+        /** Messages handed on and not yet acknowledged that the server should allow; 0 leaves the consumer's own limit. */
+        private long inFlight;
+
+        SourceEndpoint(String uri, NatsComponent component, NatsConfiguration configuration) {
+            super(uri, component, configuration);
+        }
+
+        void setInFlight(long inFlight) {
+            this.inFlight = inFlight;
+        }
+
+        @Override
+        public Consumer createConsumer(Processor processor) throws Exception {
+            if (!getConfiguration().isJetstreamEnabled()) {
+                return super.createConsumer(processor);
+            }
+            JetStreamConsumer consumer = new JetStreamConsumer(this, processor, inFlight);
+            configureConsumer(consumer);
+            return consumer;
+        }
+    }
+}
