@@ -312,7 +312,7 @@ class BusesIT {
         try (TcpProxy proxy = new TcpProxy(1883)) {
             proxy.cut();
             String uri = "paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:" + proxy.port() + "&qos=1&clientId=" + topic;
-            Process process = launch(uri, false, false);
+            Process process = launch(uri, false, false, List.of());
             try {
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive() || readiness().contains("MQTT broker not reachable"));
                 assertThat(process.isAlive()).as(Files.readString(dir.resolve("jar.log"))).isTrue();
@@ -432,6 +432,62 @@ class BusesIT {
         }
     }
 
+    /**
+     * The database away far longer than the retry budget, in memory: the JetStream messages read meanwhile wait with
+     * their batches, none of them acknowledged, and all are written once it is back, each once. Before, camel-nats
+     * acknowledged them as they were read.
+     */
+    @Test
+    void natsJetStreamDatabaseOutageLongerThanTheRetryBudgetAcknowledgesNothingUnwrittenAndLosesNothing() throws Exception {
+        String stream = table().toUpperCase();
+        Databases.recreateOrdersTable(table(), false);
+        String uri = "nats:" + topic + "?servers=127.0.0.1:4222&jetstreamEnabled=true&jetstreamName=" + stream + "&durableName=loader";
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort()); Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
+            JetStreamManagement management = nats.jetStreamManagement();
+            management.addStream(StreamConfiguration.builder().name(stream).subjects(topic).build());
+            try {
+                Process process = start(uri, false, false, List.of("-Dsink.jdbc.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
+                        "-Dsink.retry.max-attempts=2", "-Dsink.retry.initial-delay=50"));
+                publishJetStream(nats, 1, 500);
+                await().atMost(Duration.ofSeconds(60)).until(() -> ackFloor(management, stream) == 500);
+
+                proxy.cut();
+                publishJetStream(nats, 501, 3_000);
+                await().atMost(Duration.ofSeconds(60)).until(() -> readiness().contains("SQLSTATE 08")
+                        && management.getConsumerInfo(stream, "loader-durable").getNumPending() == 0); // all read, and waiting
+                assertThat(ackFloor(management, stream)).as("none acknowledged while nothing is written").isEqualTo(500);
+                assertThat(count("SELECT COUNT(*)")).isEqualTo(500);
+
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> ackFloor(management, stream) == 3_000);
+                process.destroy();
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                management.deleteStream(stream);
+            }
+        }
+        assertThat(count("SELECT COUNT(*)")).as("every record, once").isEqualTo(3_000);
+        assertThat(count("SELECT COUNT(DISTINCT id)")).isEqualTo(3_000);
+        assertThat(dir.resolve("deadletter/rejected.jsonl")).doesNotExist();
+        // the batches wait for the database, their messages unacknowledged, and the log says so a few times, not per
+        // message or retry (3 lines in one run)
+        List<String> warnings = Files.readAllLines(dir.resolve("jar.log")).stream().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).toList();
+        assertThat(warnings).hasSizeLessThanOrEqualTo(10).noneMatch(line -> line.contains("could not be taken"));
+    }
+
+    private void publishJetStream(Connection nats, long from, long to) throws Exception {
+        JetStream jetStream = nats.jetStream();
+        for (long id = from; id <= to; id++) {
+            jetStream.publishAsync(topic, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
+        }
+        nats.flush(Duration.ofSeconds(10));
+    }
+
+    /** The stream sequence up to which the pipeline's consumer has acknowledged every message. */
+    private static long ackFloor(JetStreamManagement management, String stream) throws Exception {
+        return management.getConsumerInfo(stream, "loader-durable").getAckFloor().getStreamSequence();
+    }
+
     private void assertAllArrive(Process process) throws Exception {
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exits once idle").isTrue();
         assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(*) FROM " + table())).isEqualTo(MESSAGES);
@@ -455,16 +511,23 @@ class BusesIT {
 
     /** @param exitWhenIdle exits 4 s after the last message; otherwise runs until stopped */
     private Process start(String sourceUri, boolean durable, boolean exitWhenIdle) throws Exception {
-        Process process = launch(sourceUri, durable, exitWhenIdle);
+        return start(sourceUri, durable, exitWhenIdle, List.of());
+    }
+
+    /** @param options more -D options for the jar */
+    private Process start(String sourceUri, boolean durable, boolean exitWhenIdle, List<String> options) throws Exception {
+        Process process = launch(sourceUri, durable, exitWhenIdle, options);
         await().atMost(Duration.ofSeconds(60)).until(() -> ready() || !process.isAlive());
         assertThat(process.isAlive()).as(Files.readString(dir.resolve("jar.log"))).isTrue();
         return process;
     }
 
     /** The jar, not waited for. */
-    private Process launch(String sourceUri, boolean durable, boolean exitWhenIdle) throws Exception {
-        return processes.start(Processes.jar(dir, table(), durable, List.of("-Dsource.uri=" + sourceUri,
-                "-Dcamel.main.duration-max-idle-seconds=" + (exitWhenIdle ? 4 : 0), "-Dcamel.management.port=" + managementPort)), dir.resolve("jar.log"));
+    private Process launch(String sourceUri, boolean durable, boolean exitWhenIdle, List<String> options) throws Exception {
+        List<String> all = new ArrayList<>(List.of("-Dsource.uri=" + sourceUri, "-Dcamel.main.duration-max-idle-seconds=" + (exitWhenIdle ? 4 : 0),
+                "-Dcamel.management.port=" + managementPort));
+        all.addAll(options);
+        return processes.start(Processes.jar(dir, table(), durable, all), dir.resolve("jar.log"));
     }
 
     private boolean ready() {
