@@ -475,6 +475,51 @@ class BusesIT {
         assertThat(warnings).hasSizeLessThanOrEqualTo(10).noneMatch(line -> line.contains("could not be taken"));
     }
 
+    /**
+     * The NATS server not reachable as the jar starts, then lost mid-run (a proxy between them): the jar starts all the
+     * same, readiness says why it is not ready, the source subscribes once the server can be reached and reconnects
+     * after the loss, and every message published meanwhile (JetStream keeps them) is written; the log says each
+     * change once, without a stack trace. camel-nats failed the start instead, and gave up reconnecting after 2 minutes.
+     */
+    @Test
+    void natsJetStreamServerDownAtStartAndLostMidRunLosesNothing() throws Exception {
+        String stream = table().toUpperCase();
+        Databases.recreateOrdersTable(table(), false);
+        try (TcpProxy proxy = new TcpProxy(4222); Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
+            JetStreamManagement management = nats.jetStreamManagement();
+            management.addStream(StreamConfiguration.builder().name(stream).subjects(topic).build());
+            proxy.cut();
+            String uri = "nats:" + topic + "?servers=127.0.0.1:" + proxy.port() + "&jetstreamEnabled=true&jetstreamName=" + stream
+                    + "&durableName=loader&reconnectTimeWait=500";
+            Process process = launch(uri, false, false, List.of());
+            try {
+                publishJetStream(nats, 1, 200);
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive() || readiness().contains("NATS server not reachable"));
+                assertThat(process.isAlive()).as(Files.readString(dir.resolve("jar.log"))).isTrue();
+
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT COUNT(DISTINCT id)") == 200);
+
+                proxy.cut();
+                publishJetStream(nats, 201, 500);
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> readiness().contains("NATS server lost"));
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT COUNT(DISTINCT id)") == 500);
+                await().atMost(Duration.ofSeconds(60)).until(() -> ackFloor(management, stream) == 500);
+            } finally {
+                process.destroyForcibly();
+                management.deleteStream(stream);
+            }
+        }
+        List<String> log = Files.readAllLines(dir.resolve("jar.log"));
+        assertThat(log).filteredOn(line -> line.contains("NatsConnectionState")).hasSize(4)
+                .anyMatch(line -> line.contains("WARN") && line.contains("cannot connect to the NATS server"))
+                .anyMatch(line -> line.contains("INFO") && line.endsWith("connected to the NATS server"))
+                .anyMatch(line -> line.contains("WARN") && line.contains("NATS server lost"))
+                .anyMatch(line -> line.contains("connected to the NATS server again"));
+        assertThat(log).as("no stack trace").noneMatch(line -> line.startsWith("\tat "));
+    }
+
     private void publishJetStream(Connection nats, long from, long to) throws Exception {
         JetStream jetStream = nats.jetStream();
         for (long id = from; id <= to; id++) {

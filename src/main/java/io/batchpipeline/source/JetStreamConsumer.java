@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * group, a {@code consumerConfiguration} bean taken as it is, and the headers camel-nats sets. Messages are handed on
  * without waiting for the previous ones' records, so records of many messages share a batch; the consumer's
  * {@code max_ack_pending} is raised to what the hand-off holds, or the server would stop sending before a batch fills.
+ * It connects in the background ({@link NatsConnectionState}): a server that cannot be reached at start is waited for,
+ * where camel-nats failed the start, and it subscribes once connected.
  */
 final class JetStreamConsumer extends DefaultConsumer {
 
@@ -46,6 +48,9 @@ final class JetStreamConsumer extends DefaultConsumer {
 
     /** A message that could not be taken comes again after this, not at once: a failed write would otherwise spin. */
     static final Duration REDELIVERY_DELAY = Duration.ofSeconds(1);
+
+    /** The longest wait between two attempts to subscribe. */
+    private static final Duration MAX_SUBSCRIBE_WAIT = Duration.ofSeconds(30);
 
     /** How long a stop waits for the last acknowledgements to reach the server. */
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
@@ -74,7 +79,49 @@ final class JetStreamConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         NatsConfiguration configuration = getEndpoint().getConfiguration();
-        connection = configuration.getConnection() != null ? configuration.getConnection() : getEndpoint().getConnection();
+        if (configuration.getConnection() != null) { // the user's own
+            connection = configuration.getConnection();
+            subscribe();
+            return;
+        }
+        // in the background: a server that cannot be reached is waited for (camel-nats failed the start), and the
+        // consumer subscribes once connected
+        NatsSourceComponent.SourceEndpoint endpoint = (NatsSourceComponent.SourceEndpoint) getEndpoint();
+        endpoint.state().connectLater(endpoint.options(), this::connected);
+    }
+
+    private void connected(Connection made) {
+        synchronized (this) {
+            if (!isRunAllowed()) { // stopped meanwhile
+                closeQuietly(made);
+                return;
+            }
+            connection = made;
+        }
+        // request and reply right after a connection can time out: tried again, 1 s later, then twice as long each time
+        NatsConnectionState state = ((NatsSourceComponent.SourceEndpoint) getEndpoint()).state();
+        for (long wait = 1000; isRunAllowed(); wait = Math.min(2 * wait, MAX_SUBSCRIBE_WAIT.toMillis())) {
+            try {
+                subscribe();
+                state.subscribed();
+                return;
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
+                state.cannotSubscribe(Errors.describe(e), wait);
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private synchronized void subscribe() throws IOException, JetStreamApiException {
+        if (!isRunAllowed() || connection == null || dispatcher != null) {
+            return;
+        }
+        NatsConfiguration configuration = getEndpoint().getConfiguration();
         if (!connection.getServerInfo().isJetStreamAvailable()) {
             throw new IllegalStateException("the NATS server at " + connection.getConnectedUrl() + " has no JetStream: start it with -js,"
                     + " or leave jetstreamEnabled out of source.uri to read core NATS (at most once)");
@@ -85,18 +132,27 @@ final class JetStreamConsumer extends DefaultConsumer {
         PushSubscribeOptions options = PushSubscribeOptions.builder().stream(stream)
                 .configuration(consumerConfiguration(management, stream, configuration)).deliverGroup(configuration.getQueueName()).build();
         Dispatcher created = connection.createDispatcher();
-        connection.jetStream().subscribe(configuration.getTopic(), configuration.getQueueName(), created, this::onMessage, false, options);
+        try {
+            connection.jetStream().subscribe(configuration.getTopic(), configuration.getQueueName(), created, this::onMessage, false, options);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            connection.closeDispatcher(created);
+            throw e;
+        }
         dispatcher = created;
     }
 
     @Override
-    protected void doStop() throws Exception {
+    protected synchronized void doStop() throws Exception {
         Dispatcher current = dispatcher;
         dispatcher = null;
         if (current != null && current.isActive()) {
             connection.closeDispatcher(current);
         }
-        if (connection != null) {
+        NatsConnectionState state = ((NatsSourceComponent.SourceEndpoint) getEndpoint()).state();
+        state.stopping();
+        if (connection == null) {
+            state.abandon(JetStreamConsumer::closeQuietly);
+        } else {
             try {
                 connection.flush(FLUSH_TIMEOUT); // the acknowledgements sent last reach the server
             } catch (TimeoutException | IllegalStateException e) {
@@ -109,6 +165,14 @@ final class JetStreamConsumer extends DefaultConsumer {
             connection = null;
         }
         super.doStop();
+    }
+
+    private static void closeQuietly(Connection made) {
+        try {
+            made.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** As camel-nats does: a stream named in the URI that is not there yet is made, for the URI's subject. */

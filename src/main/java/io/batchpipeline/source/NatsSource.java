@@ -54,6 +54,9 @@ public final class NatsSource {
         }
         NatsConfiguration configuration = nats.getConfiguration();
         configuration.setReplyToDisabled(true);
+        if (!SourceUri.names(endpoint, "maxReconnectAttempts")) { // camel-nats' 60 gave up for good after 2 minutes
+            configuration.setMaxReconnectAttempts(-1);
+        }
         SourceRoutes.onAdd(context, endpoint, route -> {
             route.setShutdownRoute(ShutdownRoute.Defer);
             route.addService(new Drain(route));
@@ -96,6 +99,9 @@ public final class NatsSource {
         @Override
         protected void doStart() {
             drained = false;
+            if (route.getEndpoint() instanceof NatsSourceComponent.SourceEndpoint nats) {
+                nats.state().starting();
+            }
         }
 
         @Override
@@ -104,6 +110,9 @@ public final class NatsSource {
                 return;
             }
             drained = true;
+            if (route.getEndpoint() instanceof NatsSourceComponent.SourceEndpoint nats) {
+                nats.state().stopping();
+            }
             try {
                 Dispatcher dispatcher;
                 Field field = null;

@@ -1,6 +1,12 @@
 package io.batchpipeline.source;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.Map;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -9,6 +15,8 @@ import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.component.nats.NatsConfiguration;
 import org.apache.camel.component.nats.NatsEndpoint;
 import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.util.ObjectHelper;
 
 /**
  * camel-nats' component, bound as {@code nats}, whose JetStream endpoints read with the pipeline's own consumer
@@ -45,13 +53,38 @@ public final class NatsSourceComponent extends NatsComponent {
 
         /** Messages handed on and not yet acknowledged that the server should allow; 0 leaves the consumer's own limit. */
         private long inFlight;
+        private final NatsConnectionState state;
 
         SourceEndpoint(String uri, NatsComponent component, NatsConfiguration configuration) {
             super(uri, component, configuration);
+            state = new NatsConnectionState(uri.replaceFirst("\\?.*", ""));
+        }
+
+        NatsConnectionState state() {
+            return state;
         }
 
         void setInFlight(long inFlight) {
             this.inFlight = inFlight;
+        }
+
+        /** As camel-nats 4.17 connects (its options, TLS, a credentials file), with the connection's state reported. */
+        Options options() throws GeneralSecurityException, IOException {
+            NatsConfiguration configuration = getConfiguration();
+            Options.Builder builder = configuration.createOptions();
+            if (configuration.getSslContextParameters() != null && configuration.isSecure()) {
+                builder.sslContext(configuration.getSslContextParameters().createSSLContext(getCamelContext()));
+            }
+            if (ObjectHelper.isNotEmpty(configuration.getCredentialsFilePath())) {
+                builder.authHandler(Nats.staticCredentials(ResourceHelper.resolveResource(getCamelContext(), configuration.getCredentialsFilePath())
+                        .getInputStream().readAllBytes()));
+            }
+            return builder.connectionListener(state).build();
+        }
+
+        @Override
+        public Connection getConnection() throws InterruptedException, GeneralSecurityException, IOException {
+            return Nats.connect(options());
         }
 
         @Override

@@ -10,11 +10,14 @@ public interface SourceConnection {
     /** Why the source cannot receive now, or null while it can. */
     String downReason();
 
-    /** Watches the source's connection where its client reports losses (RabbitMQ, MQTT); any other is never down. */
+    /** Watches the source's connection where its client reports losses (RabbitMQ, MQTT, NATS); any other is never down. */
     static SourceConnection watch(CamelContext context, Endpoint source) {
         SourceConnection rabbitMq = RabbitMqConnection.watch(source);
         if (rabbitMq != null) {
             return rabbitMq;
+        }
+        if (source instanceof NatsSourceComponent.SourceEndpoint nats) {
+            return nats.state();
         }
         SourceConnection mqtt = MqttConnection.watch(context, source);
         return mqtt != null ? mqtt : () -> null;
