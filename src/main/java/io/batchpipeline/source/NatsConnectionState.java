@@ -23,7 +23,6 @@ final class NatsConnectionState implements SourceConnection, ConnectionListener 
     private volatile String downReason;
     private volatile boolean stopping;
     private volatile boolean everConnected;
-    private String servers;
     private Consumer<Connection> waiting;
 
     NatsConnectionState(String endpoint) {
@@ -70,8 +69,7 @@ final class NatsConnectionState implements SourceConnection, ConnectionListener 
      */
     synchronized void connectLater(Options options, Consumer<Connection> connected) throws InterruptedException {
         waiting = connected;
-        servers = String.join(",", options.getUnprocessedServers());
-        downReason = "connecting to the NATS server at " + servers;
+        downReason = "connecting to the NATS server at " + servers(options);
         Nats.connectAsynchronously(options, true);
     }
 
@@ -95,6 +93,7 @@ final class NatsConnectionState implements SourceConnection, ConnectionListener 
             }
             case DISCONNECTED -> {
                 if (!everConnected && !stopping && (downReason == null || downReason.startsWith("connecting"))) {
+                    String servers = servers(connection.getOptions());
                     downReason = "NATS server not reachable at " + servers;
                     LOG.warn("{}: cannot connect to the NATS server at {}; the client goes on trying, every {} ms", endpoint, servers,
                             connection.getOptions().getReconnectWait().toMillis());
@@ -115,6 +114,10 @@ final class NatsConnectionState implements SourceConnection, ConnectionListener 
                 // servers discovered, lame duck mode, subscriptions sent again: nothing to report
             }
         }
+    }
+
+    private static String servers(Options options) {
+        return String.join(",", options.getUnprocessedServers());
     }
 
     private synchronized void handOver(Connection connection) {
