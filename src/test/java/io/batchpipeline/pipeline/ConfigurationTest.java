@@ -47,7 +47,9 @@ class ConfigurationTest {
         "source.metadata    | topic,offest                       | 'offest' is not message metadata",
         "source.uri         | paho-mqtt5:orders?qos=1            | needs a clientId of its own",
         "source.uri         | paho-mqtt5:orders?qos=0&clientId=a | qos=0 messages are never delivered again",
-        "source.uri         | nats:orders?jetstreamEnabled=true  | needs a durableName",
+        "source.uri         | nats:orders?jetstreamEnabled=true  | needs the stream's name",
+        "source.uri         | nats:orders?jetstreamEnabled=true&jetstreamName=ORDERS | needs a durableName",
+        "source.uri         | nats:orders?jetstreamEnabled=true&jetstreamName=ORDERS&durableName=a&pullSubscription=true | consumes JetStream by push",
     })
     void anInvalidSettingStopsStartupNamingTheKey(String key, String value, String problem) {
         Map<String, String> settings = RunningPipeline.defaults(dir);
