@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.batchpipeline.common.Errors;
@@ -11,6 +15,7 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.AckPolicy;
@@ -58,6 +63,9 @@ final class JetStreamConsumer extends DefaultConsumer {
     private final long inFlight;
     private Connection connection;
     private volatile Dispatcher dispatcher;
+    /** Handed on and not yet acknowledged: told to the server as in progress, so it does not deliver them again meanwhile. */
+    private final Set<Message> held = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService keeper;
 
     /** @param inFlight messages handed on and not yet acknowledged that the server should allow at least; 0: its own limit */
     JetStreamConsumer(NatsEndpoint endpoint, Processor processor, long inFlight) {
@@ -132,17 +140,43 @@ final class JetStreamConsumer extends DefaultConsumer {
         PushSubscribeOptions options = PushSubscribeOptions.builder().stream(stream)
                 .configuration(consumerConfiguration(management, stream, configuration)).deliverGroup(configuration.getQueueName()).build();
         Dispatcher created = connection.createDispatcher();
+        JetStreamSubscription subscription;
         try {
-            connection.jetStream().subscribe(configuration.getTopic(), configuration.getQueueName(), created, this::onMessage, false, options);
+            subscription = connection.jetStream().subscribe(configuration.getTopic(), configuration.getQueueName(), created, this::onMessage,
+                    false, options);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             connection.closeDispatcher(created);
             throw e;
         }
         dispatcher = created;
+        keepHeldInProgress(subscription.getConsumerInfo().getConsumerConfiguration().getAckWait());
+    }
+
+    /**
+     * A message not acknowledged within the consumer's ack wait (30 s by default) is delivered again, though the pipeline
+     * still holds it: its batch waits for a database that is down, say. Each copy would then be written too. So the
+     * messages held are told to the server as in progress, three times per ack wait, which restarts its clock.
+     */
+    private void keepHeldInProgress(Duration ackWait) {
+        long period = Math.max(200, ackWait.toMillis() / 3);
+        keeper = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "JetStreamInProgress");
+        keeper.scheduleWithFixedDelay(() -> {
+            for (Message message : held) {
+                try {
+                    message.inProgress();
+                } catch (RuntimeException e) { // the connection is down: the client sends nothing meanwhile
+                    return;
+                }
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     @Override
     protected synchronized void doStop() throws Exception {
+        if (keeper != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(keeper);
+            keeper = null;
+        }
         Dispatcher current = dispatcher;
         dispatcher = null;
         if (current != null && current.isActive()) {
@@ -247,12 +281,13 @@ final class JetStreamConsumer extends DefaultConsumer {
         if (message.metaData().deliveredCount() > 1) { // with the durable buffer, it resumes after its stored records
             BrokerMessage.deliveredBefore(exchange);
         }
+        held.add(message);
         exchange.getExchangeExtension().addOnCompletion(new Acknowledgement(message));
         getAsyncProcessor().process(exchange, doneSync -> releaseExchange(exchange, false));
     }
 
     /** Acknowledges the message once its exchange completes; one that fails comes again. */
-    private static final class Acknowledgement extends SynchronizationAdapter {
+    private final class Acknowledgement extends SynchronizationAdapter {
 
         private final Message message;
 
@@ -262,6 +297,7 @@ final class JetStreamConsumer extends DefaultConsumer {
 
         @Override
         public void onComplete(Exchange exchange) {
+            held.remove(message);
             try {
                 message.ack();
             } catch (RuntimeException e) { // the connection is closed: the server delivers it again
@@ -273,6 +309,7 @@ final class JetStreamConsumer extends DefaultConsumer {
 
         @Override
         public void onFailure(Exchange exchange) {
+            held.remove(message);
             Exception cause = exchange.getException();
             LOG.warn("JetStream message {} could not be taken ({}); it comes again in {} s", BrokerMessage.identity(exchange),
                     cause != null ? Errors.describe(cause) : "rolled back", REDELIVERY_DELAY.toSeconds());
