@@ -140,16 +140,17 @@ final class JetStreamConsumer extends DefaultConsumer {
         PushSubscribeOptions options = PushSubscribeOptions.builder().stream(stream)
                 .configuration(consumerConfiguration(management, stream, configuration)).deliverGroup(configuration.getQueueName()).build();
         Dispatcher created = connection.createDispatcher();
-        JetStreamSubscription subscription;
+        Duration ackWait;
         try {
-            subscription = connection.jetStream().subscribe(configuration.getTopic(), configuration.getQueueName(), created, this::onMessage,
-                    false, options);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            JetStreamSubscription subscription = connection.jetStream().subscribe(configuration.getTopic(), configuration.getQueueName(),
+                    created, this::onMessage, false, options);
+            ackWait = subscription.getConsumerInfo().getConsumerConfiguration().getAckWait();
+        } catch (IOException | JetStreamApiException | RuntimeException e) { // tried again whole
             connection.closeDispatcher(created);
             throw e;
         }
         dispatcher = created;
-        keepHeldInProgress(subscription.getConsumerInfo().getConsumerConfiguration().getAckWait());
+        keepHeldInProgress(ackWait);
     }
 
     /**
