@@ -483,6 +483,39 @@ class BusesIT {
     }
 
     /**
+     * Core NATS with the server not reachable as the jar starts: the jar starts all the same, readiness says why, and
+     * once the server can be reached the source connects and subscribes by itself, ready only once the server has its
+     * subscription; the log says each change once. camel-nats' consumer failed the start instead.
+     */
+    @Test
+    void natsCoreServerDownAtStartIsWaitedFor() throws Exception {
+        Databases.recreateOrdersTable(table(), false);
+        try (TcpProxy proxy = new TcpProxy(4222); Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
+            proxy.cut();
+            Process process = launch("nats:" + topic + "?servers=127.0.0.1:" + proxy.port() + "&reconnectTimeWait=500", false, false, List.of());
+            try {
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive() || readiness().contains("NATS server not reachable"));
+                assertThat(process.isAlive()).as(Files.readString(dir.resolve("jar.log"))).isTrue();
+
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(this::ready);
+                for (long id = 1; id <= 300; id++) { // core NATS keeps nothing: published once the source is ready
+                    nats.publish(topic, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
+                }
+                nats.flush(Duration.ofSeconds(10));
+                await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT COUNT(DISTINCT id)") == 300);
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+        List<String> log = Files.readAllLines(dir.resolve("jar.log"));
+        assertThat(log).filteredOn(line -> line.contains("NatsConnectionState")).hasSize(2)
+                .anyMatch(line -> line.contains("WARN") && line.contains("cannot connect to the NATS server"))
+                .anyMatch(line -> line.contains("INFO") && line.endsWith("connected to the NATS server"));
+        assertThat(log).as("no stack trace").noneMatch(line -> line.startsWith("\tat "));
+    }
+
+    /**
      * The NATS server not reachable as the jar starts, then lost mid-run (a proxy between them): the jar starts all the
      * same, readiness says why it is not ready, the source subscribes once the server can be reached and reconnects
      * after the loss, and every message published meanwhile (JetStream keeps them) is written; the log says each

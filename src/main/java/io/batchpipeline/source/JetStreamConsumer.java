@@ -2,13 +2,10 @@ package io.batchpipeline.source;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.batchpipeline.common.Errors;
 import io.nats.client.Connection;
@@ -25,10 +22,6 @@ import io.nats.client.api.StreamConfiguration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.nats.NatsConfiguration;
-import org.apache.camel.component.nats.NatsConstants;
-import org.apache.camel.component.nats.NatsEndpoint;
-import org.apache.camel.spi.HeaderFilterStrategy;
-import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,91 +37,28 @@ import org.slf4j.LoggerFactory;
  * group, a {@code consumerConfiguration} bean taken as it is, and the headers camel-nats sets. Messages are handed on
  * without waiting for the previous ones' records, so records of many messages share a batch; the consumer's
  * {@code max_ack_pending} is raised to what the hand-off holds, or the server would stop sending before a batch fills.
- * It connects in the background ({@link NatsConnectionState}): a server that cannot be reached at start is waited for,
- * where camel-nats failed the start, and it subscribes once connected.
+ * It connects in the background and subscribes once connected, as {@link NatsSourceConsumer} says.
  */
-final class JetStreamConsumer extends DefaultConsumer {
+final class JetStreamConsumer extends NatsSourceConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamConsumer.class);
 
     /** A message that could not be taken comes again after this, not at once: a failed write would otherwise spin. */
     static final Duration REDELIVERY_DELAY = Duration.ofSeconds(1);
 
-    /** The longest wait between two attempts to subscribe. */
-    private static final Duration MAX_SUBSCRIBE_WAIT = Duration.ofSeconds(30);
-
-    /** How long a stop waits for the last acknowledgements to reach the server. */
-    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
-
     private final long inFlight;
-    private Connection connection;
-    private volatile Dispatcher dispatcher;
     /** Handed on and not yet acknowledged: told to the server as in progress, so it does not deliver them again meanwhile. */
     private final Set<Message> held = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService keeper;
 
     /** @param inFlight messages handed on and not yet acknowledged that the server should allow at least; 0: its own limit */
-    JetStreamConsumer(NatsEndpoint endpoint, Processor processor, long inFlight) {
+    JetStreamConsumer(NatsSourceComponent.SourceEndpoint endpoint, Processor processor, long inFlight) {
         super(endpoint, processor);
         this.inFlight = inFlight;
     }
 
     @Override
-    public NatsEndpoint getEndpoint() {
-        return (NatsEndpoint) super.getEndpoint();
-    }
-
-    /** Its subscription's dispatcher, which a stop drains; null before it starts. */
-    Dispatcher dispatcher() {
-        return dispatcher;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        NatsConfiguration configuration = getEndpoint().getConfiguration();
-        if (configuration.getConnection() != null) { // the user's own
-            connection = configuration.getConnection();
-            subscribe();
-            return;
-        }
-        // in the background: a server that cannot be reached is waited for (camel-nats failed the start), and the
-        // consumer subscribes once connected
-        NatsSourceComponent.SourceEndpoint endpoint = (NatsSourceComponent.SourceEndpoint) getEndpoint();
-        endpoint.state().connectLater(endpoint.options(), this::connected);
-    }
-
-    private void connected(Connection made) {
-        synchronized (this) {
-            if (!isRunAllowed()) { // stopped meanwhile
-                closeQuietly(made);
-                return;
-            }
-            connection = made;
-        }
-        // request and reply right after a connection can time out: tried again, 1 s later, then twice as long each time
-        NatsConnectionState state = ((NatsSourceComponent.SourceEndpoint) getEndpoint()).state();
-        for (long wait = 1000; isRunAllowed(); wait = Math.min(2 * wait, MAX_SUBSCRIBE_WAIT.toMillis())) {
-            try {
-                subscribe();
-                state.subscribed();
-                return;
-            } catch (IOException | JetStreamApiException | RuntimeException e) {
-                state.cannotSubscribe(Errors.describe(e), wait);
-            }
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private synchronized void subscribe() throws IOException, JetStreamApiException {
-        if (!isRunAllowed() || connection == null || dispatcher != null) {
-            return;
-        }
+    Dispatcher subscribe(Connection connection) throws IOException, JetStreamApiException {
         NatsConfiguration configuration = getEndpoint().getConfiguration();
         if (!connection.getServerInfo().isJetStreamAvailable()) {
             throw new IllegalStateException("the NATS server at " + connection.getConnectedUrl() + " has no JetStream: start it with -js,"
@@ -149,8 +79,8 @@ final class JetStreamConsumer extends DefaultConsumer {
             connection.closeDispatcher(created);
             throw e;
         }
-        dispatcher = created;
         keepHeldInProgress(ackWait);
+        return created;
     }
 
     /**
@@ -158,8 +88,11 @@ final class JetStreamConsumer extends DefaultConsumer {
      * still holds it: its batch waits for a database that is down, say. Each copy would then be written too. So the
      * messages held are told to the server as in progress, three times per ack wait, which restarts its clock.
      */
-    private void keepHeldInProgress(Duration ackWait) {
+    private synchronized void keepHeldInProgress(Duration ackWait) {
         long period = Math.max(200, ackWait.toMillis() / 3);
+        if (keeper != null) { // subscribed again after a failed attempt
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(keeper);
+        }
         keeper = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "JetStreamInProgress");
         keeper.scheduleWithFixedDelay(() -> {
             for (Message message : held) {
@@ -173,41 +106,14 @@ final class JetStreamConsumer extends DefaultConsumer {
     }
 
     @Override
-    protected synchronized void doStop() throws Exception {
-        if (keeper != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(keeper);
-            keeper = null;
-        }
-        Dispatcher current = dispatcher;
-        dispatcher = null;
-        if (current != null && current.isActive()) {
-            connection.closeDispatcher(current);
-        }
-        NatsConnectionState state = ((NatsSourceComponent.SourceEndpoint) getEndpoint()).state();
-        state.stopping();
-        if (connection == null) {
-            state.abandon(JetStreamConsumer::closeQuietly);
-        } else {
-            try {
-                connection.flush(FLUSH_TIMEOUT); // the acknowledgements sent last reach the server
-            } catch (TimeoutException | IllegalStateException e) {
-                LOG.warn("{}: the last acknowledgements may not have reached the NATS server ({}); those messages come again",
-                        getEndpoint().getEndpointBaseUri(), Errors.describe(e));
+    protected void doStop() throws Exception {
+        synchronized (this) {
+            if (keeper != null) {
+                getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(keeper);
+                keeper = null;
             }
-            if (getEndpoint().getConfiguration().getConnection() == null) {
-                connection.close();
-            }
-            connection = null;
         }
         super.doStop();
-    }
-
-    private static void closeQuietly(Connection made) {
-        try {
-            made.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** As camel-nats does: a stream named in the URI that is not there yet is made, for the URI's subject. */
@@ -260,31 +166,15 @@ final class JetStreamConsumer extends DefaultConsumer {
         }
     }
 
-    /** On the dispatcher's thread; returns once the message is handed on, not once it is written. */
-    private void onMessage(Message message) {
-        Exchange exchange = createExchange(false);
-        org.apache.camel.Message in = exchange.getIn();
-        in.setBody(message.getData());
-        in.setHeader(NatsConstants.NATS_REPLY_TO, message.getReplyTo()); // its acknowledgement subject: names the message
-        in.setHeader(NatsConstants.NATS_SID, message.getSID());
-        in.setHeader(NatsConstants.NATS_SUBJECT, message.getSubject());
-        in.setHeader(NatsConstants.NATS_QUEUE_NAME, message.getSubscription().getQueueName());
-        in.setHeader(NatsConstants.NATS_MESSAGE_TIMESTAMP, message.metaData().timestamp().toInstant().toEpochMilli());
-        if (message.getHeaders() != null) {
-            HeaderFilterStrategy filter = getEndpoint().getConfiguration().getHeaderFilterStrategy();
-            for (Map.Entry<String, List<String>> header : message.getHeaders().entrySet()) {
-                Object value = header.getValue().size() == 1 ? header.getValue().get(0) : header.getValue();
-                if (filter == null || !filter.applyFilterToExternalHeaders(header.getKey(), value, exchange)) {
-                    in.setHeader(header.getKey(), value);
-                }
-            }
-        }
+    @Override
+    void onMessage(Message message) {
+        Exchange exchange = exchangeOf(message);
         if (message.metaData().deliveredCount() > 1) { // with the durable buffer, it resumes after its stored records
             BrokerMessage.deliveredBefore(exchange);
         }
         held.add(message);
         exchange.getExchangeExtension().addOnCompletion(new Acknowledgement(message));
-        getAsyncProcessor().process(exchange, doneSync -> releaseExchange(exchange, false));
+        handOn(exchange);
     }
 
     /** Acknowledges the message once its exchange completes; one that fails comes again. */

@@ -10,17 +10,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@code nats:} source's connection as readiness and the log see it: down while the server cannot be reached, at
- * start or later, with one line when it is lost or not reachable and one when it is back. The client reconnects by
- * itself (forever, unless the URI's {@code maxReconnectAttempts} says otherwise); JetStream keeps what is published
- * meanwhile, core NATS does not.
+ * A {@code nats:} source's connection and subscription as readiness and the log see them: down while the server
+ * cannot be reached, at start or later, and until the consumer has subscribed, with one line when it is lost or not
+ * reachable and one when it is back. The client reconnects by itself (forever, unless the URI's
+ * {@code maxReconnectAttempts} says otherwise) and subscribes again; JetStream keeps what is published meanwhile,
+ * core NATS does not.
  */
 final class NatsConnectionState implements SourceConnection, ConnectionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsConnectionState.class);
 
+    /** The connection's state; its readiness text, null when up. */
+    private enum Link {
+        CONNECTING("connecting to the NATS server at "), UNREACHABLE("NATS server not reachable at "), UP(null), LOST("NATS server lost"),
+        CLOSED("NATS connection closed");
+
+        private final String reason;
+
+        Link(String reason) {
+            this.reason = reason;
+        }
+    }
+
     private final String endpoint;
-    private volatile String downReason;
+    private volatile Link link = Link.UP; // a connection of the user's own is not watched
+    private volatile String servers = "";
+    /** Why the consumer is not subscribed; null once it is. */
+    private volatile String notSubscribed;
+    private volatile boolean subscribeFailing;
     private volatile boolean stopping;
     private volatile boolean everConnected;
     private Consumer<Connection> waiting;
@@ -31,7 +48,11 @@ final class NatsConnectionState implements SourceConnection, ConnectionListener 
 
     @Override
     public String downReason() {
-        return downReason;
+        Link now = link;
+        if (now == Link.UP) {
+            return notSubscribed;
+        }
+        return now == Link.CONNECTING || now == Link.UNREACHABLE ? now.reason + servers : now.reason;
     }
 
     /** The pipeline stops and closes the connection: that is no loss to report. */
@@ -46,30 +67,32 @@ final class NatsConnectionState implements SourceConnection, ConnectionListener 
 
     /** Connected, but the subscription failed: readiness says why, the log once until it succeeds. */
     void cannotSubscribe(String reason, long retryMillis) {
-        boolean first = downReason == null || !downReason.startsWith("cannot subscribe");
-        downReason = "cannot subscribe: " + reason;
-        if (first) {
+        notSubscribed = "cannot subscribe: " + reason;
+        if (!subscribeFailing) {
+            subscribeFailing = true;
             LOG.warn("{}: cannot subscribe ({}); trying again in {} ms, then twice as long each time", endpoint, reason, retryMillis);
         }
     }
 
-    /** Subscribed: after failed attempts, the log says so. */
+    /** Subscribed: ready; after failed attempts, the log says so. */
     void subscribed() {
-        String before = downReason;
-        if (before != null && before.startsWith("cannot subscribe")) {
-            downReason = null;
+        notSubscribed = null;
+        if (subscribeFailing) {
+            subscribeFailing = false;
             LOG.info("{}: subscribed", endpoint);
         }
     }
 
     /**
      * Connects in the background, trying again as after a loss, and hands the connection to {@code connected} on a thread
-     * of its own once made (request and reply need the server, so not on the client's event thread); {@code abandon}
-     * closes what it may still make.
+     * of its own once made (JetStream's request and reply need the server, so not on the client's event thread), which
+     * subscribes and says so ({@link #subscribed}).
      */
     synchronized void connectLater(Options options, Consumer<Connection> connected) throws InterruptedException {
         waiting = connected;
-        downReason = "connecting to the NATS server at " + servers(options);
+        servers = String.join(",", options.getUnprocessedServers());
+        link = Link.CONNECTING;
+        notSubscribed = "not yet subscribed";
         Nats.connectAsynchronously(options, true);
     }
 
@@ -82,9 +105,9 @@ final class NatsConnectionState implements SourceConnection, ConnectionListener 
     public void connectionEvent(Connection connection, Events event) {
         switch (event) {
             case CONNECTED, RECONNECTED -> {
-                boolean wasDown = downReason != null && !downReason.startsWith("connecting");
+                boolean wasDown = link == Link.UNREACHABLE || link == Link.LOST;
                 boolean again = everConnected; // jnats reports a first connection made after failed attempts as RECONNECTED
-                downReason = null;
+                link = Link.UP;
                 everConnected = true;
                 if (wasDown) {
                     LOG.info("{}: connected to the NATS server{}", endpoint, again ? " again" : "");
@@ -92,32 +115,30 @@ final class NatsConnectionState implements SourceConnection, ConnectionListener 
                 handOver(connection);
             }
             case DISCONNECTED -> {
-                if (!everConnected && !stopping && (downReason == null || downReason.startsWith("connecting"))) {
-                    String servers = servers(connection.getOptions());
-                    downReason = "NATS server not reachable at " + servers;
+                if (stopping) {
+                    return;
+                }
+                if (!everConnected && link == Link.CONNECTING) {
+                    link = Link.UNREACHABLE;
                     LOG.warn("{}: cannot connect to the NATS server at {}; the client goes on trying, every {} ms", endpoint, servers,
                             connection.getOptions().getReconnectWait().toMillis());
-                } else if (!stopping && downReason == null) {
-                    downReason = "NATS server lost";
+                } else if (link == Link.UP) {
+                    link = Link.LOST;
                     LOG.warn("{}: NATS server lost; the client reconnects by itself{}", endpoint,
                             connection.getOptions().getMaxReconnect() < 0 ? "" : ", up to " + connection.getOptions().getMaxReconnect() + " times");
                 }
             }
             case CLOSED -> {
-                if (!stopping && everConnected && downReason != null) {
+                if (!stopping && everConnected && link != Link.UP) {
                     LOG.warn("{}: the NATS client gave up reconnecting (maxReconnectAttempts); the source reads nothing more until"
                             + " the jar is restarted", endpoint);
                 }
-                downReason = "NATS connection closed";
+                link = Link.CLOSED;
             }
             default -> {
                 // servers discovered, lame duck mode, subscriptions sent again: nothing to report
             }
         }
-    }
-
-    private static String servers(Options options) {
-        return String.join(",", options.getUnprocessedServers());
     }
 
     private synchronized void handOver(Connection connection) {

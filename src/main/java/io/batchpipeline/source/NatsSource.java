@@ -1,6 +1,5 @@
 package io.batchpipeline.source;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,6 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.ShutdownRoute;
 import org.apache.camel.component.nats.NatsConfiguration;
-import org.apache.camel.component.nats.NatsConsumer;
 import org.apache.camel.component.nats.NatsEndpoint;
 import org.apache.camel.spi.ShutdownPrepared;
 import org.apache.camel.support.service.ServiceSupport;
@@ -22,12 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets up a {@code nats:} source. Core NATS acknowledges nothing (at most once). JetStream is read by the pipeline's
- * own consumer ({@link JetStreamConsumer}, through {@link NatsSourceComponent}), which acknowledges a message once its
- * records are written (with the durable buffer, stored). camel-nats 4.17 sends the exchange's body as a reply to any
- * core message that has a reply subject; replies are turned off.
+ * Sets up a {@code nats:} source, read by the pipeline's own consumers (through {@link NatsSourceComponent}), which
+ * wait for a server that cannot be reached at start. Core NATS acknowledges nothing (at most once). JetStream's consumer
+ * ({@link JetStreamConsumer}) acknowledges a message once its records are written (with the durable buffer, stored).
+ * They send no reply: camel-nats 4.17's sent the exchange's body as a reply to any core message with a reply subject.
  *
- * <p>A graceful stop: camel-nats' consumer can neither be suspended nor defer its stop, so Camel stopped it at once,
+ * <p>A graceful stop: camel-nats' consumer could neither be suspended nor defer its stop, so Camel stopped it at once,
  * and the route's processors with it; records read but not yet written were lost (51 of 3,846 in one stop by hand),
  * with a WARN and a stack trace per batch. Here the route's consumer stops last, and as the stop begins its
  * dispatcher is drained ({@link Drain}): the server sends it nothing more (JetStream keeps those messages for the
@@ -52,8 +50,12 @@ public final class NatsSource {
         if (!(endpoint instanceof NatsEndpoint nats)) {
             return;
         }
+        if (!(endpoint instanceof NatsSourceComponent.SourceEndpoint source)) {
+            throw new IllegalStateException("the nats component is not the pipeline's own (" + NatsSourceComponent.class.getName()
+                    + "), so JetStream messages would be acknowledged before they are written and a stop would lose what was read;"
+                    + " do not bind another under 'nats'");
+        }
         NatsConfiguration configuration = nats.getConfiguration();
-        configuration.setReplyToDisabled(true);
         if (!SourceUri.names(endpoint, "maxReconnectAttempts")) { // camel-nats' 60 gave up for good after 2 minutes
             configuration.setMaxReconnectAttempts(-1);
         }
@@ -63,10 +65,6 @@ public final class NatsSource {
         });
         if (!configuration.isJetstreamEnabled()) {
             return;
-        }
-        if (!(endpoint instanceof NatsSourceComponent.SourceEndpoint source)) {
-            throw new IllegalStateException("the nats component is not the pipeline's own (" + NatsSourceComponent.class.getName()
-                    + "), so JetStream messages would be acknowledged before they are written; do not bind another under 'nats'");
         }
         if (configuration.isPullSubscription() && SourceUri.names(endpoint, "pullSubscription")) {
             throw new IllegalArgumentException("pullSubscription=true: the pipeline consumes JetStream by push; leave it out");
@@ -114,31 +112,16 @@ public final class NatsSource {
                 nats.state().stopping();
             }
             try {
-                Dispatcher dispatcher;
-                Field field = null;
-                if (route.getConsumer() instanceof JetStreamConsumer jetStream) {
-                    dispatcher = jetStream.dispatcher();
-                } else if (route.getConsumer() instanceof NatsConsumer consumer) {
-                    // camel-nats keeps its dispatcher to itself; drained, it is closed, and the consumer's own stop would
-                    // fail to unsubscribe it, so the field is cleared
-                    field = NatsConsumer.class.getDeclaredField("dispatcher");
-                    field.setAccessible(true);
-                    dispatcher = (Dispatcher) field.get(consumer);
-                } else {
-                    return;
-                }
+                Dispatcher dispatcher = route.getConsumer() instanceof NatsSourceConsumer consumer ? consumer.dispatcher() : null;
                 if (dispatcher == null || !dispatcher.isActive()) {
                     return;
                 }
                 boolean done = dispatcher.drain(DRAIN_TIMEOUT).get(DRAIN_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-                if (field != null) {
-                    field.set(route.getConsumer(), null);
-                }
                 LOG.info("{}: stopping; the subscription is drained{}", route.getEndpoint().getEndpointBaseUri(),
                         done ? "" : ", but not all it had received was handed on within " + DRAIN_TIMEOUT.toSeconds() + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (ReflectiveOperationException | ExecutionException | TimeoutException | RuntimeException e) {
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 LOG.warn("{}: cannot drain the subscription as the pipeline stops ({}); records not yet handed on may be lost",
                         route.getEndpoint().getEndpointBaseUri(), Errors.describe(e));
             }

@@ -19,10 +19,10 @@ import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.util.ObjectHelper;
 
 /**
- * camel-nats' component, bound as {@code nats}, whose JetStream endpoints read with the pipeline's own consumer
- * ({@link JetStreamConsumer}), which acknowledges a message once its records are written. Everything else (URI
- * options, {@code camel.component.nats.*}, core NATS, producers) is camel-nats' own; Camel finds camel-nats' property
- * configurers by the scheme this annotation names.
+ * camel-nats' component, bound as {@code nats}, whose endpoints read with the pipeline's own consumers: JetStream's
+ * ({@link JetStreamConsumer}) acknowledges a message once its records are written, and both connect in the background
+ * ({@link NatsSourceConsumer}). Everything else (URI options, {@code camel.component.nats.*}, producers) is camel-nats'
+ * own; Camel finds camel-nats' property configurers by the scheme this annotation names.
  */
 @Component(NatsSourceComponent.SCHEME)
 public final class NatsSourceComponent extends NatsComponent {
@@ -48,7 +48,7 @@ public final class NatsSourceComponent extends NatsComponent {
         return endpoint;
     }
 
-    /** A {@code nats:} endpoint whose JetStream consumer acknowledges once written. */
+    /** A {@code nats:} endpoint read by the pipeline's own consumers. */
     static final class SourceEndpoint extends NatsEndpoint {
 
         /** Messages handed on and not yet acknowledged that the server should allow; 0 leaves the consumer's own limit. */
@@ -89,10 +89,8 @@ public final class NatsSourceComponent extends NatsComponent {
 
         @Override
         public Consumer createConsumer(Processor processor) throws Exception {
-            if (!getConfiguration().isJetstreamEnabled()) {
-                return super.createConsumer(processor);
-            }
-            JetStreamConsumer consumer = new JetStreamConsumer(this, processor, inFlight);
+            NatsSourceConsumer consumer = getConfiguration().isJetstreamEnabled() ? new JetStreamConsumer(this, processor, inFlight)
+                    : new CoreNatsConsumer(this, processor);
             configureConsumer(consumer);
             return consumer;
         }
