@@ -225,6 +225,45 @@ class BusesIT {
     }
 
     /**
+     * The database away for longer than the retry budget, in memory: the MQTT messages read meanwhile wait with their
+     * batches, none acknowledged. Killed then (SIGKILL) and started again once the database is back, it gets them all
+     * again from its session and writes each once (the table has no key, so a record written twice would show).
+     * Acknowledged on hand-off, or dropped once the retries ran out, they would be missing.
+     */
+    @Test
+    void mqttDatabaseOutageLongerThanTheRetryBudgetAcknowledgesNothingUnwritten() throws Exception {
+        String uri = "paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&qos=1&clientId=" + topic;
+        Databases.recreateOrdersTable(table(), false);
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
+            List<String> options = List.of("-Dsink.jdbc.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
+                    "-Dsink.retry.max-attempts=2", "-Dsink.retry.initial-delay=50");
+            Process process = start(uri, false, false, options);
+            try {
+                publishMqtt(1, 500);
+                await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT COUNT(*)") == 500);
+
+                proxy.cut();
+                // fewer than Mosquitto keeps for a session (max_queued_messages, 1,000), unacknowledged ones included
+                publishMqtt(501, 1_300);
+                // the retries have run out: the sink is reported down
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> readiness().contains("SQLSTATE 08"));
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                assertThat(count("SELECT COUNT(*)")).isEqualTo(500);
+
+                proxy.restore();
+                process = start(uri, false, false, options);
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> count("SELECT COUNT(DISTINCT id)") == 1_300);
+                process.destroy();
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                process.destroyForcibly();
+                endSession(topic);
+            }
+        }
+        assertThat(count("SELECT COUNT(*)")).as("every record, once").isEqualTo(1_300);
+    }
+
+    /**
      * Stopped gracefully (SIGTERM) while it reads, then started again: every record written once. The messages in hand
      * at the stop are written and acknowledged before the client disconnects, those that arrive meanwhile stay with
      * the broker, and what the broker resends as the next run connects reaches it. Before, the stop waited out its

@@ -14,7 +14,9 @@ import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.GateSink;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;
+import io.batchpipeline.support.TcpProxy;
 import io.batchpipeline.support.TestArtemis;
+import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -69,6 +71,44 @@ class JmsSourceTest {
 
             await().atMost(Duration.ofSeconds(60)).until(() -> sink.rows() == 100);
             await().atMost(Duration.ofSeconds(30)).until(() -> TestArtemis.messageCount(queue) == 0);
+        }
+    }
+
+    /**
+     * The database away for longer than the retry budget: no message is acknowledged while its records are not written,
+     * none is delivered again meanwhile, and once the database is back every record is written exactly once (the table
+     * has no key, so a record written twice would show) and the queue is empty.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jms", "amqp"})
+    void aDatabaseOutageLongerThanTheRetryBudgetAcknowledgesNothingUnwrittenAndLosesNothing(String component) throws Exception {
+        String table = queue.replace('-', '_');
+        Databases.recreateOrdersTable(table, false);
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
+            Map<String, String> settings = RunningPipeline.defaults(dir);
+            settings.put("source.format", "jsonl");
+            settings.put("source.uri", component + ":queue:" + queue);
+            settings.put("sink.jdbc.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres");
+            settings.put("sink.jdbc.username", "postgres");
+            settings.put("sink.jdbc.table", table);
+            settings.put("sink.jdbc.init-script", "");
+            settings.put("sink.retry.max-attempts", "2");
+            connect(settings, component);
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                proxy.cut();
+                TestArtemis.send(queue, 1, 3_000, SampleData::jsonLine);
+                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.management("/observe/health/ready").body().contains("SQLSTATE 08"));
+                // the consumer has read what the hand-off holds, and waits
+                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.stats().recordsRead() >= 1_000);
+                assertThat(TestArtemis.messageCount(queue)).as("nothing acknowledged while nothing is written").isEqualTo(3_000);
+
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(120)).until(() -> TestArtemis.messageCount(queue) == 0);
+                assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(*) FROM " + table)).isEqualTo(3_000);
+                assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(3_000);
+            }
+        } finally {
+            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
         }
     }
 
