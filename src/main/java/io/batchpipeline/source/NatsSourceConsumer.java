@@ -130,8 +130,8 @@ abstract class NatsSourceConsumer extends DefaultConsumer {
             try {
                 connection.flush(FLUSH_TIMEOUT);
             } catch (TimeoutException | IllegalStateException e) {
-                LOG.warn("{}: the last acknowledgements may not have reached the NATS server ({}); those messages come again",
-                        getEndpoint().getEndpointBaseUri(), Errors.describe(e));
+                LOG.warn("{}: what was still to be sent may not have reached the NATS server ({}); JetStream delivers the messages"
+                        + " whose acknowledgements were lost again", getEndpoint().getEndpointBaseUri(), Errors.describe(e));
             }
             if (getEndpoint().getConfiguration().getConnection() == null) {
                 connection.close();
