@@ -42,7 +42,6 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -562,9 +561,6 @@ class BusesIT {
      * change once, without a stack trace. camel-nats failed the start instead, and gave up reconnecting after 2 minutes.
      */
     @Test
-    @Disabled("fails about one run in four on the 2026-12-01 machine, with the jar of 755defc too: the subscription's JetStream"
-            + " requests time out after the first connection through the proxy, or records or acknowledgements stay missing"
-            + " after the loss; under investigation (issue 10)")
     void natsJetStreamServerDownAtStartAndLostMidRunLosesNothing() throws Exception {
         String stream = table().toUpperCase();
         Databases.recreateOrdersTable(table(), false);
