@@ -8,6 +8,7 @@ import jakarta.jms.Message;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.ShutdownRoute;
 import org.apache.camel.component.jms.JmsConfiguration;
 import org.apache.camel.component.jms.JmsConsumer;
 import org.apache.camel.component.jms.JmsEndpoint;
@@ -70,11 +71,17 @@ public final class JmsAcknowledgement extends SynchronizationAdapter {
         }
         configuration.setAsyncConsumer(true);
         configuration.setAcknowledgementMode(INDIVIDUAL_ACKNOWLEDGE);
+        // otherwise, as a stop begins, Camel's listener container rejects the message it is receiving, and Spring then
+        // recovers the session: every message still waiting for its batch went back to the queue, and was written again
+        // after a restart; JmsIntakeGate holds what comes during the stop instead
+        configuration.setAcceptMessagesWhileStopping(true);
         // the route's consumer and its listener container exist now, and have not started
         SourceRoutes.onAdd(context, endpoint, route -> {
             if (route.getConsumer() instanceof JmsConsumer consumer) {
                 try {
                     consumer.getListenerContainer().setAcknowledgeAfterListener(false);
+                    route.setShutdownRoute(ShutdownRoute.Defer);
+                    route.addService(JmsIntakeGate.around(consumer.getListenerContainer()));
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot set up the JMS consumer of " + jms.getEndpointUri(), e);
                 }
@@ -103,8 +110,8 @@ public final class JmsAcknowledgement extends SynchronizationAdapter {
                 message.acknowledge();
             }
         } catch (JMSException | RuntimeException e) {
-            // the session is gone (a stop closes it while messages wait for their records): the broker delivers the
-            // message again, whose records are written or stored
+            // the session is gone (the connection was lost, or a stop ran out of time): the broker delivers the message
+            // again, whose records are written or stored
             BrokerMessage.notAcknowledged(exchange);
             LOG.warn("cannot acknowledge JMS message {}: {}; the broker will deliver it again", exchange.getMessage().getMessageId(),
                     Errors.describe(e));

@@ -112,6 +112,40 @@ class JmsSourceTest {
         }
     }
 
+    /**
+     * A graceful stop mid-stream, as on SIGTERM, and a start again: the messages whose records were written before the
+     * stop were acknowledged, so none comes again, and every record is written once (the table has no key).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jms", "amqp"})
+    void stoppedMidStreamAndStartedAgainWritesEveryRecordOnce(String component) throws Exception {
+        String table = queue.replace('-', '_');
+        Databases.recreateOrdersTable(table, false);
+        try {
+            TestArtemis.send(queue, 1, 20_000, SampleData::jsonLine);
+            Map<String, String> settings = RunningPipeline.defaults(dir);
+            settings.put("source.format", "jsonl");
+            settings.put("source.uri", component + ":queue:" + queue);
+            settings.put("sink.jdbc.url", TestPostgres.url());
+            settings.put("sink.jdbc.username", "postgres");
+            settings.put("sink.jdbc.table", table);
+            settings.put("sink.jdbc.init-script", "");
+            connect(settings, component);
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                await().atMost(Duration.ofSeconds(120)).until(() -> pipeline.stats().rowsWritten() >= 2_000);
+            }
+            assertThat(TestArtemis.messageCount(queue)).as("some left for the next start").isPositive();
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                await().atMost(Duration.ofSeconds(120)).until(() -> TestArtemis.messageCount(queue) == 0
+                        && pipeline.stats().recordsRead() == pipeline.stats().rowsWritten());
+            }
+            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(20_000);
+            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(*) FROM " + table)).as("none written twice").isEqualTo(20_000);
+        } finally {
+            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
+        }
+    }
+
     /** The docs' recipes: the connection factory is a bean, given to the component by its own property. */
     private static void connect(Map<String, String> settings, String component) {
         if (component.equals("jms")) {
