@@ -61,7 +61,7 @@ public final class NatsSource {
         }
         SourceRoutes.onAdd(context, endpoint, route -> {
             route.setShutdownRoute(ShutdownRoute.Defer);
-            route.addService(new Drain(route));
+            route.addService(new Drain(route, source));
         });
         if (!configuration.isJetstreamEnabled()) {
             return;
@@ -88,18 +88,18 @@ public final class NatsSource {
     private static final class Drain extends ServiceSupport implements ShutdownPrepared {
 
         private final Route route;
+        private final NatsSourceComponent.SourceEndpoint endpoint;
         private volatile boolean drained;
 
-        Drain(Route route) {
+        Drain(Route route, NatsSourceComponent.SourceEndpoint endpoint) {
             this.route = route;
+            this.endpoint = endpoint;
         }
 
         @Override
         protected void doStart() {
             drained = false;
-            if (route.getEndpoint() instanceof NatsSourceComponent.SourceEndpoint nats) {
-                nats.state().starting();
-            }
+            endpoint.state().starting();
         }
 
         @Override
@@ -108,22 +108,20 @@ public final class NatsSource {
                 return;
             }
             drained = true;
-            if (route.getEndpoint() instanceof NatsSourceComponent.SourceEndpoint nats) {
-                nats.state().stopping();
-            }
+            endpoint.state().stopping();
             try {
                 Dispatcher dispatcher = route.getConsumer() instanceof NatsSourceConsumer consumer ? consumer.dispatcher() : null;
                 if (dispatcher == null || !dispatcher.isActive()) {
                     return;
                 }
                 boolean done = dispatcher.drain(DRAIN_TIMEOUT).get(DRAIN_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-                LOG.info("{}: stopping; the subscription is drained{}", route.getEndpoint().getEndpointBaseUri(),
+                LOG.info("{}: stopping; the subscription is drained{}", endpoint.getEndpointBaseUri(),
                         done ? "" : ", but not all it had received was handed on within " + DRAIN_TIMEOUT.toSeconds() + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 LOG.warn("{}: cannot drain the subscription as the pipeline stops ({}); records not yet handed on may be lost",
-                        route.getEndpoint().getEndpointBaseUri(), Errors.describe(e));
+                        endpoint.getEndpointBaseUri(), Errors.describe(e));
             }
         }
     }
