@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.FreePort;
 import io.batchpipeline.support.Management;
+import io.batchpipeline.support.MqttTopic;
 import io.batchpipeline.support.Processes;
 import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TcpProxy;
@@ -29,17 +29,6 @@ import io.nats.client.Nats;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamConfiguration;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -62,6 +51,8 @@ class BusesIT {
     Path dir;
 
     private final String topic = "batch-pipeline-it-" + System.nanoTime();
+    /** Mosquitto's. */
+    private final MqttTopic mqtt = new MqttTopic("tcp://127.0.0.1:1883", topic);
     private final int managementPort = FreePort.find();
 
     private final Processes processes = new Processes();
@@ -76,119 +67,12 @@ class BusesIT {
     void mqttMessagesReachTheTable() throws Exception {
         Process process = start("paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&clientId=" + topic); // QoS 2, Camel's default
         try {
-            publishMqtt(MESSAGES);
+            mqtt.publish(1, MESSAGES);
 
             assertAllArrive(process);
         } finally {
             process.destroyForcibly();
-            endSession(topic);
-        }
-    }
-
-    /** For the report: how many messages the broker delivers again to the pipeline's session within 3 s. */
-    private static int leftInSession(String clientId) throws Exception {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:1883", clientId, new MemoryPersistence());
-        AtomicInteger delivered = new AtomicInteger();
-        client.setManualAcks(true);
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                delivered.incrementAndGet();
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(false);
-        client.connect(options);
-        Thread.sleep(3_000); // a report, not an assertion: what arrives in this time
-        client.disconnect();
-        client.close();
-        return delivered.get();
-    }
-
-    /** Ends the broker's session of the pipeline's client: connecting with a clean start drops it. */
-    private static void endSession(String clientId) throws MqttException {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:1883", clientId, new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        client.connect(options);
-        client.disconnect();
-        client.close();
-    }
-
-    /** One JSON record per message, ids 1 to {@code messages}, QoS 1. */
-    private void publishMqtt(int messages) throws Exception {
-        publishMqtt(1, messages);
-    }
-
-    /** One JSON record per message, ids {@code from} to {@code to}, QoS 1. */
-    private void publishMqtt(long from, long to) throws Exception {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:1883", topic + "-publisher", new MemoryPersistence());
-        client.connect();
-        for (long id = from; id <= to; id++) {
-            publish(client, SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
-        }
-        client.disconnect();
-        client.close();
-    }
-
-    /** As {@link #publishMqtt(long, long)} from 1, each publish sent without waiting for the one before to be acknowledged. */
-    private void publishMqttPipelined(int messages) throws Exception {
-        MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:1883", topic + "-publisher", new MemoryPersistence());
-        client.connect().waitForCompletion();
-        List<IMqttToken> sent = new ArrayList<>();
-        for (long id = 1; id <= messages; id++) {
-            byte[] payload = SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8);
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    sent.add(client.publish(topic, payload, 1, false));
-                    break;
-                } catch (MqttException e) {
-                    if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || attempt == 5000) {
-                        throw e;
-                    }
-                    Thread.sleep(1); // until the broker acknowledges earlier publishes
-                }
-            }
-        }
-        for (IMqttToken token : sent) {
-            token.waitForCompletion();
-        }
-        client.disconnect().waitForCompletion();
-        client.close();
-    }
-
-    /** QoS 1; the broker lets a client have only so many publishes unacknowledged (its receive maximum). */
-    private void publish(MqttClient client, byte[] payload) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.publish(topic, payload, 1, false);
-                return;
-            } catch (MqttException e) {
-                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || attempt == 1000) {
-                    throw e;
-                }
-                Thread.sleep(5); // back off until the broker acknowledges earlier publishes
-            }
+            mqtt.endSession();
         }
     }
 
@@ -201,12 +85,12 @@ class BusesIT {
     @ValueSource(booleans = {true, false})
     void mqttAfterRepeatedKillsEveryRecordIsThere(boolean durable) throws Exception {
         int messages = 6_000;
-        String uri = "paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&qos=1&clientId=" + topic; // the URI says no more
+        String uri = mqtt.sourceUri(); // the URI says no more
         Databases.dropDurableBuffer(TestPostgres.url(), "postgres", "");
         Databases.recreateOrdersTable(table(), false);
         Process process = start(uri, durable, false);
         try {
-            publishMqtt(messages);
+            mqtt.publish(1, messages);
 
             process = Processes.killThreeTimes(process, () -> start(uri, durable, false), () -> count("SELECT COUNT(DISTINCT id)"),
                     messages, 500, new Random(11));
@@ -216,11 +100,11 @@ class BusesIT {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             long rows = count("SELECT COUNT(*)");
             System.out.printf("MQTT, %s after 3 kills: %d rows for %d records, %d duplicates; %d messages left in the session%n",
-                    durable ? "durable" : "in memory", rows, messages, rows - messages, leftInSession(topic));
+                    durable ? "durable" : "in memory", rows, messages, rows - messages, mqtt.leftInSession(Duration.ofSeconds(3)));
             assertThat(count("SELECT COUNT(DISTINCT id)")).as("every record").isEqualTo(messages);
         } finally {
             process.destroyForcibly();
-            endSession(topic);
+            mqtt.endSession();
         }
     }
 
@@ -232,19 +116,19 @@ class BusesIT {
      */
     @Test
     void mqttDatabaseOutageLongerThanTheRetryBudgetAcknowledgesNothingUnwritten() throws Exception {
-        String uri = "paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&qos=1&clientId=" + topic;
+        String uri = mqtt.sourceUri();
         Databases.recreateOrdersTable(table(), false);
         try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
             List<String> options = List.of("-Dsink.jdbc.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
                     "-Dsink.retry.max-attempts=2", "-Dsink.retry.initial-delay=50");
             Process process = start(uri, false, false, options);
             try {
-                publishMqtt(1, 500);
+                mqtt.publish(1, 500);
                 await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT COUNT(*)") == 500);
 
                 proxy.cut();
                 // fewer than Mosquitto keeps for a session (max_queued_messages, 1,000), unacknowledged ones included
-                publishMqtt(501, 1_300);
+                mqtt.publish(501, 1_300);
                 // the retries have run out: the sink is reported down
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> readiness().contains("SQLSTATE 08"));
                 process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -257,7 +141,7 @@ class BusesIT {
                 assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             } finally {
                 process.destroyForcibly();
-                endSession(topic);
+                mqtt.endSession();
             }
         }
         assertThat(count("SELECT COUNT(*)")).as("every record, once").isEqualTo(1_300);
@@ -273,13 +157,13 @@ class BusesIT {
     @Test
     void mqttStoppedMidStreamAndRestartedWritesEveryRecordOnce() throws Exception {
         int messages = 20_000;
-        String uri = "paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:1883&qos=1&clientId=" + topic;
+        String uri = mqtt.sourceUri();
         Databases.recreateOrdersTable(table(), false); // no key: a record written twice is two rows
         Process process = start(uri, false, false);
         try {
             // faster than the pipeline reads, so that the stop comes mid-stream, and all sent before it is away: the
             // broker keeps only so many messages for a session that is away (max_queued_messages)
-            publishMqttPipelined(messages);
+            mqtt.publishPipelined(messages);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count("SELECT COUNT(*)") >= 2_000);
             process.destroy(); // SIGTERM
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -295,10 +179,10 @@ class BusesIT {
             process.destroy();
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(count("SELECT COUNT(*)")).as("each record once, %d of them by the first run", written).isEqualTo(messages);
-            assertThat(leftInSession(topic)).as("messages left with the broker").isZero();
+            assertThat(mqtt.leftInSession(Duration.ofSeconds(3))).as("messages left with the broker").isZero();
         } finally {
             process.destroyForcibly();
-            endSession(topic);
+            mqtt.endSession();
         }
     }
 
@@ -315,13 +199,13 @@ class BusesIT {
             String uri = "paho-mqtt5:" + topic + "?brokerUrl=tcp://127.0.0.1:" + proxy.port() + "&qos=1&clientId=" + topic;
             Process process = start(uri, false, false);
             try {
-                publishMqtt(1, 200);
+                mqtt.publish(1, 200);
                 await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT COUNT(DISTINCT id)") == 200);
 
                 proxy.cut();
                 await().atMost(Duration.ofSeconds(60)).until(() -> readiness().contains("MQTT broker lost"));
                 // Mosquitto keeps at most 1,000 messages for a session that is away, those not yet acknowledged included
-                publishMqtt(201, 500);
+                mqtt.publish(201, 500);
                 proxy.restore();
 
                 // Paho tries again 1 s after the loss, then waits twice as long each time, up to 2 minutes
@@ -331,7 +215,7 @@ class BusesIT {
                 System.out.printf("MQTT, broker lost mid-run: %d rows for 500 records%n", count("SELECT COUNT(*)"));
             } finally {
                 process.destroyForcibly();
-                endSession(topic);
+                mqtt.endSession();
             }
         }
         List<String> log = Files.readAllLines(dir.resolve("jar.log"));
@@ -360,11 +244,11 @@ class BusesIT {
                 proxy.restore();
                 // tried again after 1 s, then twice as long each time
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(this::ready);
-                publishMqtt(1, 300); // a session new to the broker: it keeps messages once the client has subscribed
+                mqtt.publish(1, 300); // a session new to the broker: it keeps messages once the client has subscribed
                 await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT COUNT(DISTINCT id)") == 300);
             } finally {
                 process.destroyForcibly();
-                endSession(topic);
+                mqtt.endSession();
             }
         }
         List<String> log = Files.readAllLines(dir.resolve("jar.log"));
