@@ -10,7 +10,7 @@ public interface SourceConnection {
     /** Why the source cannot receive now, or null while it can. */
     String downReason();
 
-    /** Watches the source's connection where its client reports losses (RabbitMQ, MQTT, NATS); any other is never down. */
+    /** Watches the source's connection where its client reports losses (RabbitMQ, MQTT, NATS, JMS); any other is never down. */
     static SourceConnection watch(CamelContext context, Endpoint source) {
         SourceConnection rabbitMq = RabbitMqConnection.watch(source);
         if (rabbitMq != null) {
@@ -20,6 +20,10 @@ public interface SourceConnection {
             return nats.state();
         }
         SourceConnection mqtt = MqttConnection.watch(context, source);
-        return mqtt != null ? mqtt : () -> null;
+        if (mqtt != null) {
+            return mqtt;
+        }
+        SourceConnection jms = JmsConnection.watch(context, source);
+        return jms != null ? jms : () -> null;
     }
 }

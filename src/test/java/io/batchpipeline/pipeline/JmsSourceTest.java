@@ -8,8 +8,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.batchpipeline.record.FlushReason;
+import io.batchpipeline.source.JmsConnection;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.GateSink;
 import io.batchpipeline.support.RunningPipeline;
@@ -20,6 +24,7 @@ import io.batchpipeline.support.TestPostgres;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * JMS (Artemis' own client, {@code jms:}) and AMQP 1.0 (Qpid JMS, {@code amqp:}) as sources, configured by properties
@@ -146,15 +151,81 @@ class JmsSourceTest {
         }
     }
 
+    /**
+     * The broker cannot be reached at start, then is lost mid-run (a proxy between them, cut): readiness says so each
+     * time, the log has one line per change, the consumer connects once it can, and every record arrives once (the
+     * table has no key).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jms", "amqp"})
+    void aBrokerDownAtStartIsWaitedForAndOneLostMidRunLosesNothing(String component) throws Exception {
+        String table = queue.replace('-', '_');
+        Databases.recreateOrdersTable(table, false);
+        Logger logger = (Logger) LoggerFactory.getLogger(JmsConnection.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try (TcpProxy proxy = new TcpProxy(TestArtemis.port())) {
+            proxy.cut();
+            Map<String, String> settings = RunningPipeline.defaults(dir);
+            settings.put("source.format", "jsonl");
+            settings.put("source.uri", component + ":queue:" + queue);
+            settings.put("sink.jdbc.url", TestPostgres.url());
+            settings.put("sink.jdbc.username", "postgres");
+            settings.put("sink.jdbc.table", table);
+            settings.put("sink.jdbc.init-script", "");
+            connect(settings, component, "tcp://127.0.0.1:" + proxy.port());
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> logged(log, "cannot connect to the JMS broker"));
+                assertThat(readiness(pipeline)).contains("JMS broker not reachable");
+                TestArtemis.send(queue, 1, 200, SampleData::jsonLine);
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(table, "COUNT(DISTINCT id)") == 200 && TestArtemis.messageCount(queue) == 0);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !readiness(pipeline).contains("JMS broker"));
+
+                proxy.cut();
+                await().atMost(Duration.ofSeconds(60)).until(() -> logged(log, "JMS broker lost"));
+                assertThat(readiness(pipeline)).contains("JMS broker not reachable");
+                TestArtemis.send(queue, 201, 500, SampleData::jsonLine);
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(table, "COUNT(DISTINCT id)") == 500 && TestArtemis.messageCount(queue) == 0);
+                await().atMost(Duration.ofSeconds(30)).until(() -> logged(log, "connected to the JMS broker again"));
+            }
+            assertThat(count(table, "COUNT(*)")).as("each record once").isEqualTo(500);
+            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).as("one line per change").hasSize(4)
+                    .anyMatch(line -> line.endsWith("connected to the JMS broker"));
+        } finally {
+            logger.detachAppender(log);
+            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
+        }
+    }
+
+    private static boolean logged(ListAppender<ILoggingEvent> log, String text) {
+        return log.list.stream().anyMatch(event -> event.getFormattedMessage().contains(text));
+    }
+
+    private static String readiness(RunningPipeline pipeline) throws Exception {
+        return pipeline.management("/observe/health/ready").body();
+    }
+
+    private static long count(String table, String what) throws Exception {
+        return Databases.count(TestPostgres.url(), "postgres", "", "SELECT " + what + " FROM " + table);
+    }
+
     /** The docs' recipes: the connection factory is a bean, given to the component by its own property. */
     private static void connect(Map<String, String> settings, String component) {
+        connect(settings, component, TestArtemis.url());
+    }
+
+    /** @param brokerUrl {@code tcp://host:port} */
+    private static void connect(Map<String, String> settings, String component, String brokerUrl) {
         if (component.equals("jms")) {
             settings.put("camel.beans.artemis", "#class:org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory");
-            settings.put("camel.beans.artemis.brokerURL", TestArtemis.url());
+            settings.put("camel.beans.artemis.brokerURL", brokerUrl);
             settings.put("camel.component.jms.connection-factory", "#bean:artemis");
         } else {
             settings.put("camel.beans.qpid", "#class:org.apache.qpid.jms.JmsConnectionFactory");
-            settings.put("camel.beans.qpid.remoteURI", TestArtemis.url().replace("tcp:", "amqp:"));
+            settings.put("camel.beans.qpid.remoteURI", brokerUrl.replace("tcp:", "amqp:"));
             settings.put("camel.component.amqp.connection-factory", "#bean:qpid");
         }
     }

@@ -54,6 +54,11 @@ public final class TestArtemis {
         return url;
     }
 
+    /** The port the broker listens on. */
+    public static int port() {
+        return Integer.parseInt(url().substring(url().lastIndexOf(':') + 1));
+    }
+
     /** Messages in the queue, those delivered but not yet acknowledged included; 0 for a queue not made yet. */
     public static long messageCount(String queue) {
         url();
