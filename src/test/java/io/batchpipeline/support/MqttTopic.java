@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -119,11 +120,16 @@ public final class MqttTopic {
 
     /** Ids 1 to {@code messages}, each published without waiting for the one before to be acknowledged. */
     public void publishPipelined(int messages) throws Exception {
+        publishPipelined(1, messages, id -> SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Messages {@code from} to {@code to}, the nth with the body {@code body.apply(n)}, sent without waiting for acknowledgements. */
+    public void publishPipelined(long from, long to, LongFunction<byte[]> body) throws Exception {
         MqttAsyncClient client = new MqttAsyncClient(brokerUrl, name + "-publisher", new MemoryPersistence());
         client.connect().waitForCompletion();
         List<IMqttToken> sent = new ArrayList<>();
-        for (long id = 1; id <= messages; id++) {
-            byte[] payload = SampleData.jsonLine(id).getBytes(StandardCharsets.UTF_8);
+        for (long id = from; id <= to; id++) {
+            byte[] payload = body.apply(id);
             for (int attempt = 1; ; attempt++) {
                 try {
                     sent.add(client.publish(name, payload, 1, false));
@@ -140,15 +146,6 @@ public final class MqttTopic {
             token.waitForCompletion();
         }
         client.disconnect().waitForCompletion();
-        client.close();
-    }
-
-    /** One message with this body, QoS 1. */
-    public void publish(byte[] payload) throws Exception {
-        MqttClient client = new MqttClient(brokerUrl, name + "-publisher", new MemoryPersistence());
-        client.connect();
-        publish(client, payload);
-        client.disconnect();
         client.close();
     }
 
