@@ -19,8 +19,9 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
 /**
  * Whether a {@code jms:} or {@code amqp:} source is connected, as Spring's listener container knows it: readiness
  * reads it, and each change is logged once. Spring's container connects and reconnects by itself, every
- * {@code recoveryInterval} (5 s), and meanwhile its consumer reported UP to Camel's health check while it logged an
- * ERROR at every attempt, which logback.xml cuts down to one line now and then; the messages wait on the broker.
+ * {@code recoveryInterval} (5 s), and the messages wait on the broker; but Camel's consumer health check knows nothing
+ * of it and says UP, and the container logs an ERROR at every attempt (logback.xml cuts those down to one line now
+ * and then).
  */
 public final class JmsConnection extends ServiceSupport implements SourceConnection, ExceptionListener {
 
