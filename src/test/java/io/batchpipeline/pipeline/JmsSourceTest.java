@@ -90,15 +90,9 @@ class JmsSourceTest {
         String table = queue.replace('-', '_');
         Databases.recreateOrdersTable(table, false);
         try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
-            Map<String, String> settings = RunningPipeline.defaults(dir);
-            settings.put("source.format", "jsonl");
-            settings.put("source.uri", component + ":queue:" + queue);
-            settings.put("sink.jdbc.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres");
-            settings.put("sink.jdbc.username", "postgres");
-            settings.put("sink.jdbc.table", table);
-            settings.put("sink.jdbc.init-script", "");
+            Map<String, String> settings = intoPostgres(component, table, "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
+                    TestArtemis.url());
             settings.put("sink.retry.max-attempts", "2");
-            connect(settings, component);
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
                 proxy.cut();
                 TestArtemis.send(queue, 1, 3_000, SampleData::jsonLine);
@@ -109,8 +103,8 @@ class JmsSourceTest {
 
                 proxy.restore();
                 await().atMost(Duration.ofSeconds(120)).until(() -> TestArtemis.messageCount(queue) == 0);
-                assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(*) FROM " + table)).isEqualTo(3_000);
-                assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(3_000);
+                assertThat(count(table, "COUNT(*)")).isEqualTo(3_000);
+                assertThat(count(table, "COUNT(DISTINCT id)")).isEqualTo(3_000);
             }
         } finally {
             Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
@@ -128,14 +122,7 @@ class JmsSourceTest {
         Databases.recreateOrdersTable(table, false);
         try {
             TestArtemis.send(queue, 1, 20_000, SampleData::jsonLine);
-            Map<String, String> settings = RunningPipeline.defaults(dir);
-            settings.put("source.format", "jsonl");
-            settings.put("source.uri", component + ":queue:" + queue);
-            settings.put("sink.jdbc.url", TestPostgres.url());
-            settings.put("sink.jdbc.username", "postgres");
-            settings.put("sink.jdbc.table", table);
-            settings.put("sink.jdbc.init-script", "");
-            connect(settings, component);
+            Map<String, String> settings = intoPostgres(component, table, TestPostgres.url(), TestArtemis.url());
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> pipeline.stats().rowsWritten() >= 2_000);
             }
@@ -144,8 +131,8 @@ class JmsSourceTest {
                 await().atMost(Duration.ofSeconds(120)).until(() -> TestArtemis.messageCount(queue) == 0
                         && pipeline.stats().recordsRead() == pipeline.stats().rowsWritten());
             }
-            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(20_000);
-            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(*) FROM " + table)).as("none written twice").isEqualTo(20_000);
+            assertThat(count(table, "COUNT(DISTINCT id)")).isEqualTo(20_000);
+            assertThat(count(table, "COUNT(*)")).as("none written twice").isEqualTo(20_000);
         } finally {
             Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
         }
@@ -167,14 +154,7 @@ class JmsSourceTest {
         logger.addAppender(log);
         try (TcpProxy proxy = new TcpProxy(TestArtemis.port())) {
             proxy.cut();
-            Map<String, String> settings = RunningPipeline.defaults(dir);
-            settings.put("source.format", "jsonl");
-            settings.put("source.uri", component + ":queue:" + queue);
-            settings.put("sink.jdbc.url", TestPostgres.url());
-            settings.put("sink.jdbc.username", "postgres");
-            settings.put("sink.jdbc.table", table);
-            settings.put("sink.jdbc.init-script", "");
-            connect(settings, component, "tcp://127.0.0.1:" + proxy.port());
+            Map<String, String> settings = intoPostgres(component, table, TestPostgres.url(), "tcp://127.0.0.1:" + proxy.port());
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> logged(log, "cannot connect to the JMS broker"));
                 assertThat(readiness(pipeline)).contains("JMS broker not reachable");
@@ -210,6 +190,19 @@ class JmsSourceTest {
 
     private static long count(String table, String what) throws Exception {
         return Databases.count(TestPostgres.url(), "postgres", "", "SELECT " + what + " FROM " + table);
+    }
+
+    /** The docs' recipe for the component, read from this test's queue into a PostgreSQL table (without a key, made by the test). */
+    private Map<String, String> intoPostgres(String component, String table, String jdbcUrl, String brokerUrl) {
+        Map<String, String> settings = RunningPipeline.defaults(dir);
+        settings.put("source.format", "jsonl");
+        settings.put("source.uri", component + ":queue:" + queue);
+        settings.put("sink.jdbc.url", jdbcUrl);
+        settings.put("sink.jdbc.username", "postgres");
+        settings.put("sink.jdbc.table", table);
+        settings.put("sink.jdbc.init-script", "");
+        connect(settings, component, brokerUrl);
+        return settings;
     }
 
     /** The docs' recipes: the connection factory is a bean, given to the component by its own property. */
