@@ -69,10 +69,16 @@ public final class KafkaOffsets extends ServiceSupport implements ShutdownAware 
         Set<TopicPartition> assigned = consumer.assignment();
         for (Map.Entry<TopicPartition, Progress> entry : partitions.entrySet()) {
             TopicPartition partition = entry.getKey();
+            if (!assigned.contains(partition)) {
+                // another consumer's (consumersCount), or gone to another member, which reads on from its commit; asked
+                // first, as toCommit marks its answer requested: a consumer on another thread took the commit of a
+                // partition it did not hold, and its owner never made it (lag stuck above 0 with consumersCount=3)
+                continue;
+            }
             Progress progress = entry.getValue();
             long next = progress.toCommit();
-            if (next < 0 || !assigned.contains(partition)) {
-                continue; // nothing new, or the partition went to another consumer, which reads on from its commit
+            if (next < 0) {
+                continue; // nothing new
             }
             consumer.commitAsync(Map.of(partition, new OffsetAndMetadata(next)), (offsets, error) -> {
                 if (error == null) {

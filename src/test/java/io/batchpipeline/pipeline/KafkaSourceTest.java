@@ -150,6 +150,31 @@ class KafkaSourceTest {
         }
     }
 
+    /** camel-kafka's consumersCount: a consumer per partition, each on its own thread, records of all in shared batches. */
+    @Test
+    void consumersOnSeveralThreadsWriteEveryRecordOnce() throws Exception {
+        String table = topic.replace('-', '_');
+        Databases.recreateOrdersTable(table, false);
+        TestKafka.createTopic(topic, 3);
+        TestKafka.send(topic, 1, 30_000, SampleData::jsonLine);
+        try {
+            Map<String, String> settings = kafka(RunningPipeline.defaults(dir));
+            settings.put("source.uri", settings.get("source.uri") + "&consumersCount=3");
+            settings.put("sink.jdbc.url", TestPostgres.url());
+            settings.put("sink.jdbc.username", "postgres");
+            settings.put("sink.jdbc.table", table);
+            settings.put("sink.jdbc.init-script", "");
+            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                await().atMost(Duration.ofSeconds(120)).until(() -> TestKafka.lag(topic, group) == 0);
+                assertThat(pipeline.stats().recordsRejected()).isZero();
+            }
+            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(*) FROM " + table)).isEqualTo(30_000);
+            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(30_000);
+        } finally {
+            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
+        }
+    }
+
     @Test
     void aSourceWithoutAConsumerGroupIsRefusedSayingWhy() {
         Map<String, String> settings = RunningPipeline.defaults(dir);
