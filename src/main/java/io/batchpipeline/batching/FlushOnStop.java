@@ -1,5 +1,6 @@
 package io.batchpipeline.batching;
 
+import io.batchpipeline.common.SourceIntake;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Navigate;
 import org.apache.camel.Processor;
@@ -9,9 +10,9 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Closes every open batch as soon as a stop begins. A source exchange completes only once its records are
- * written, and Camel's graceful stop waits for it before the aggregator's own {@code forceCompletionOnStop}
- * runs: without this, a stop would first wait out the batch timeout.
+ * As soon as a stop begins, stops every source's intake ({@link SourceIntake}), then closes every open batch. A source
+ * exchange completes only once its records are written, and Camel's graceful stop waits for it before the aggregator's
+ * own {@code forceCompletionOnStop} runs: without this, a stop would first wait out the batch timeout.
  */
 public class FlushOnStop extends EventNotifierSupport {
 
@@ -28,6 +29,13 @@ public class FlushOnStop extends EventNotifierSupport {
 
     @Override
     public void notify(CamelEvent event) {
+        for (Route route : context.getRoutes()) {
+            for (Object service : route.getServices()) {
+                if (service instanceof SourceIntake intake) {
+                    intake.stopIntake();
+                }
+            }
+        }
         for (Route route : context.getRoutes()) {
             flush(route);
         }

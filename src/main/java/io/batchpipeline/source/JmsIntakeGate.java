@@ -3,6 +3,7 @@ package io.batchpipeline.source;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
+import io.batchpipeline.common.SourceIntake;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
@@ -24,7 +25,7 @@ import org.springframework.jms.listener.SessionAwareMessageListener;
  * again once the session closes. Written here because neither Camel nor Spring has a "stop receiving, keep the
  * session" state.
  */
-final class JmsIntakeGate extends ServiceSupport implements ShutdownPrepared, SessionAwareMessageListener<Message> {
+final class JmsIntakeGate extends ServiceSupport implements SourceIntake, ShutdownPrepared, SessionAwareMessageListener<Message> {
 
     /**
      * How often a held message's thread looks whether the container has stopped: Spring's container says so by no
@@ -64,10 +65,15 @@ final class JmsIntakeGate extends ServiceSupport implements ShutdownPrepared, Se
         }
     }
 
-    /** Told by Camel's shutdown strategy as the stop begins, before it waits for the route's exchanges. */
+    @Override
+    public void stopIntake() {
+        closed = true;
+    }
+
+    /** Told by Camel's shutdown strategy before it waits for the route's exchanges, and again, forced, once it gives up. */
     @Override
     public void prepareShutdown(boolean suspendOnly, boolean forced) {
-        closed = true;
+        stopIntake();
         if (forced) {
             this.forced = true;
         }

@@ -3,6 +3,7 @@ package io.batchpipeline.source;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
+import io.batchpipeline.common.SourceIntake;
 import org.apache.camel.Route;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
@@ -19,7 +20,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  * connects before the consumer starts, which then uses it as given, and disconnects after the consumer has stopped.
  * Told by Camel's shutdown strategy that the route is about to stop, before it waits for the exchanges in flight.
  */
-final class MqttClientService extends ServiceSupport implements ShutdownPrepared {
+final class MqttClientService extends ServiceSupport implements SourceIntake, ShutdownPrepared {
 
     private final PahoMqtt5Endpoint endpoint;
     private final MqttConnection connection;
@@ -92,8 +93,13 @@ final class MqttClientService extends ServiceSupport implements ShutdownPrepared
     }
 
     @Override
-    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+    public void stopIntake() {
         connection.stopping();
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        stopIntake();
     }
 
     @Override

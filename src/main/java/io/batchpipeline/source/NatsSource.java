@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.batchpipeline.common.Errors;
+import io.batchpipeline.common.SourceIntake;
 import io.batchpipeline.common.SourceRoutes;
 import io.nats.client.Dispatcher;
 import org.apache.camel.CamelContext;
@@ -84,8 +85,8 @@ public final class NatsSource {
         return endpoint instanceof NatsSourceComponent.SourceEndpoint nats && nats.getConfiguration().isJetstreamEnabled();
     }
 
-    /** Told by Camel's shutdown strategy that the route is about to stop, before it waits for the exchanges in flight. */
-    private static final class Drain extends ServiceSupport implements ShutdownPrepared {
+    /** Drains the subscription as the stop begins: what the consumer received is handed on, nothing more is taken. */
+    private static final class Drain extends ServiceSupport implements SourceIntake, ShutdownPrepared {
 
         private final Route route;
         private final NatsSourceComponent.SourceEndpoint endpoint;
@@ -104,7 +105,14 @@ public final class NatsSource {
 
         @Override
         public void prepareShutdown(boolean suspendOnly, boolean forced) {
-            if (drained || forced) {
+            if (!forced) {
+                stopIntake();
+            }
+        }
+
+        @Override
+        public void stopIntake() {
+            if (drained) {
                 return;
             }
             drained = true;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -21,8 +22,12 @@ import io.batchpipeline.support.SampleData;
 import io.batchpipeline.support.TcpProxy;
 import io.batchpipeline.support.TestArtemis;
 import io.batchpipeline.support.TestPostgres;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.service.ServiceHelper;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
@@ -112,20 +117,26 @@ class JmsSourceTest {
     }
 
     /**
-     * A graceful stop mid-stream, as on SIGTERM, and a start again: the messages whose records were written before the
-     * stop were acknowledged, so none comes again, and every record is written once (the table has no key).
+     * A graceful stop mid-stream, as on SIGTERM, and a start again: from the moment the stop begins no message is taken
+     * (each consumer thread may finish the one in hand), the messages whose records were written before were
+     * acknowledged, so none comes again, and every record is written once (the table has no key). With three consumers
+     * the stop once took the rest of the queue: the aggregator's own stop waited while they fed it.
      */
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"jms", "amqp"})
-    void stoppedMidStreamAndStartedAgainWritesEveryRecordOnce(String component) throws Exception {
+    @ParameterizedTest(name = "{0}, concurrentConsumers={1}")
+    @CsvSource({"jms, 1", "amqp, 1", "jms, 3", "amqp, 3"})
+    void stoppedMidStreamAndStartedAgainWritesEveryRecordOnce(String component, int consumers) throws Exception {
         String table = queue.replace('-', '_');
         Databases.recreateOrdersTable(table, false);
         try {
             TestArtemis.send(queue, 1, 20_000, SampleData::jsonLine);
             Map<String, String> settings = intoPostgres(component, table, TestPostgres.url(), TestArtemis.url());
+            settings.put("source.uri", settings.get("source.uri") + "?concurrentConsumers=" + consumers);
+            AtomicLong readWhenStopping = new AtomicLong(-1);
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+                onStopping(pipeline, () -> readWhenStopping.set(pipeline.stats().recordsRead()));
                 await().atMost(Duration.ofSeconds(120)).until(() -> pipeline.stats().rowsWritten() >= 2_000);
             }
+            assertThat(count(table, "COUNT(*)")).as("taken after the stop began").isBetween(readWhenStopping.get(), readWhenStopping.get() + consumers);
             assertThat(TestArtemis.messageCount(queue)).as("some left for the next start").isPositive();
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> TestArtemis.messageCount(queue) == 0
@@ -136,6 +147,23 @@ class JmsSourceTest {
         } finally {
             Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
         }
+    }
+
+    /** Runs {@code action} as the pipeline's context begins to stop, before Camel's graceful stop of its routes. */
+    private static void onStopping(RunningPipeline pipeline, Runnable action) {
+        SimpleEventNotifierSupport notifier = new SimpleEventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                action.run();
+            }
+        };
+        ServiceHelper.startService(notifier);
+        pipeline.context().getManagementStrategy().addEventNotifier(notifier);
     }
 
     /**
