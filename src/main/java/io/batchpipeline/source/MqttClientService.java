@@ -18,7 +18,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  * The MQTT source's client, a service of its route: made as camel-paho-mqtt5's consumer makes its own (the URI's
  * connection options and persistence), but with {@link MqttConnection} as its callback before it connects. It
  * connects before the consumer starts, which then uses it as given, and disconnects after the consumer has stopped.
- * Told by Camel's shutdown strategy that the route is about to stop, before it waits for the exchanges in flight.
+ * Stops taking messages as a stop begins ({@link SourceIntake}), before Camel waits for the exchanges in flight.
  */
 final class MqttClientService extends ServiceSupport implements SourceIntake, ShutdownPrepared {
 
