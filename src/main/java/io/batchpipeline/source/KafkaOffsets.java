@@ -67,15 +67,18 @@ public final class KafkaOffsets extends ServiceSupport implements ShutdownAware 
     /** Commits, asynchronously, every assigned partition whose written prefix grew. Called on the consumer's thread. */
     void commit(Consumer<?, ?> consumer) {
         Set<TopicPartition> assigned = consumer.assignment();
+        Thread self = Thread.currentThread(); // a consumer's own thread: camel-kafka runs each of consumersCount on one
         for (Map.Entry<TopicPartition, Progress> entry : partitions.entrySet()) {
             TopicPartition partition = entry.getKey();
+            Progress progress = entry.getValue();
             if (!assigned.contains(partition)) {
                 // another consumer's (consumersCount), or gone to another member, which reads on from its commit; asked
                 // first, as toCommit marks its answer requested: a consumer on another thread took the commit of a
                 // partition it did not hold, and its owner never made it (lag stuck above 0 with consumersCount=3)
+                progress.givenUpBy(self);
                 continue;
             }
-            Progress progress = entry.getValue();
+            progress.heldBy(self);
             long next = progress.toCommit();
             if (next < 0) {
                 continue; // nothing new
@@ -114,15 +117,22 @@ public final class KafkaOffsets extends ServiceSupport implements ShutdownAware 
         }
     }
 
-    /** One partition: offsets read and not yet written, and how far it is committed. */
+    /** One partition: offsets read and not yet written, how far it is committed, and which consumer holds it. */
     private static final class Progress {
 
         private final TreeSet<Long> unwritten = new TreeSet<>();
         private long nextUnread = -1;
         private long committed = -1;
         private long requested = -1;
+        /**
+         * The thread of the consumer that holds the partition, or null once it went to another member of the group:
+         * then nothing is left to commit here, and a stop waits only for its records read to be written. Before, a stop
+         * waited out its whole timeout for a commit of a partition given up in a rebalance.
+         */
+        private Thread holder;
 
         synchronized void read(long offset) {
+            holder = Thread.currentThread();
             unwritten.add(offset);
             nextUnread = Math.max(nextUnread, offset + 1);
         }
@@ -151,9 +161,19 @@ public final class KafkaOffsets extends ServiceSupport implements ShutdownAware 
             }
         }
 
+        synchronized void heldBy(Thread consumer) {
+            holder = consumer;
+        }
+
+        synchronized void givenUpBy(Thread consumer) {
+            if (holder == consumer) {
+                holder = null;
+            }
+        }
+
         synchronized long pending() {
             long next = unwritten.isEmpty() ? nextUnread : unwritten.first();
-            return unwritten.size() + (next > committed ? 1 : 0);
+            return unwritten.size() + (holder != null && next > committed ? 1 : 0);
         }
     }
 }

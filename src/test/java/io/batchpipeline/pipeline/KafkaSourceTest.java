@@ -9,7 +9,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.batchpipeline.source.KafkaOffsets;
 import io.batchpipeline.support.Databases;
 import io.batchpipeline.support.RunningPipeline;
 import io.batchpipeline.support.SampleData;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka as a source, on a real broker started in this JVM: records of many messages share a batch, and the group's
@@ -129,11 +134,8 @@ class KafkaSourceTest {
         Databases.recreateOrdersTable(table, true);
         TestKafka.createTopic(topic, 2);
         try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
-            Map<String, String> settings = kafka(RunningPipeline.defaults(dir));
+            Map<String, String> settings = intoPostgres(kafka(RunningPipeline.defaults(dir)), table);
             settings.put("sink.jdbc.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres");
-            settings.put("sink.jdbc.username", "postgres");
-            settings.put("sink.jdbc.table", table);
-            settings.put("sink.jdbc.init-script", "");
             settings.put("sink.retry.max-attempts", "2");
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
                 proxy.cut();
@@ -158,12 +160,8 @@ class KafkaSourceTest {
         TestKafka.createTopic(topic, 3);
         TestKafka.send(topic, 1, 30_000, SampleData::jsonLine);
         try {
-            Map<String, String> settings = kafka(RunningPipeline.defaults(dir));
+            Map<String, String> settings = intoPostgres(kafka(RunningPipeline.defaults(dir)), table);
             settings.put("source.uri", settings.get("source.uri") + "&consumersCount=3");
-            settings.put("sink.jdbc.url", TestPostgres.url());
-            settings.put("sink.jdbc.username", "postgres");
-            settings.put("sink.jdbc.table", table);
-            settings.put("sink.jdbc.init-script", "");
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> TestKafka.lag(topic, group) == 0);
                 assertThat(pipeline.stats().recordsRejected()).isZero();
@@ -173,6 +171,56 @@ class KafkaSourceTest {
         } finally {
             Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
         }
+    }
+
+    /**
+     * A second instance joins the group and takes a partition whose records the first has read but not yet written (its
+     * batch is open): the second writes them too, and the first, stopped, writes its batch and commits what it still
+     * holds, without waiting for a commit of the partition it gave up. Before, its stop waited out the shutdown timeout.
+     */
+    @Test
+    void anInstanceThatGaveUpAPartitionStillStopsAtOnce() throws Exception {
+        String table = topic.replace('-', '_');
+        Databases.recreateOrdersTable(table, false);
+        TestKafka.createTopic(topic, 3);
+        TestKafka.send(topic, 1, 600, SampleData::jsonLine);
+        Logger logger = (Logger) LoggerFactory.getLogger(KafkaOffsets.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            Map<String, String> holding = instance("first", table);
+            holding.put("batch.timeout", "600000"); // only the stop closes its batch
+            try (RunningPipeline first = RunningPipeline.start(holding)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> first.stats().recordsRead() == 600);
+                try (RunningPipeline second = RunningPipeline.start(instance("second", table))) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> second.stats().rowsWritten() > 0);
+                    first.stop();
+                    await().atMost(Duration.ofSeconds(60)).until(() -> TestKafka.lag(topic, group) == 0);
+                }
+            }
+            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(600);
+            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).as("stopped with nothing pending")
+                    .noneMatch(line -> line.startsWith("stopping with"));
+        } finally {
+            logger.detachAppender(log);
+            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
+        }
+    }
+
+    /** One of several instances of a pipeline, writing into a PostgreSQL table. */
+    private Map<String, String> instance(String name, String table) {
+        Map<String, String> settings = intoPostgres(kafka(RunningPipeline.defaults(dir.resolve(name))), table);
+        settings.put("instance.name", name);
+        return settings;
+    }
+
+    private static Map<String, String> intoPostgres(Map<String, String> settings, String table) {
+        settings.put("sink.jdbc.url", TestPostgres.url());
+        settings.put("sink.jdbc.username", "postgres");
+        settings.put("sink.jdbc.table", table);
+        settings.put("sink.jdbc.init-script", "");
+        return settings;
     }
 
     @Test

@@ -36,12 +36,27 @@ class KafkaOffsetsTest {
     }
 
     @Test
-    void aPartitionNoLongerAssignedIsLeftToItsNewConsumer() {
+    void aPartitionNoLongerAssignedIsLeftToItsNewConsumerAndAStopWaitsForNoCommitOfIt() {
         consumer.assign(List.of(new TopicPartition("orders", 1)));
         offsets.read(at(5));
         offsets.written(at(5));
         offsets.commit(consumer);
         assertThat(committed()).isNull();
+        assertThat(offsets.getPendingExchangesSize()).as("its record is written; the commit is the new consumer's").isZero();
+    }
+
+    /** consumersCount: each consumer commits after its own polls, and only the partitions it holds. */
+    @Test
+    void aConsumerThatDoesNotHoldAPartitionLeavesItsCommitToTheOneThatDoes() {
+        MockConsumer<String, String> other = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        other.assign(List.of(new TopicPartition("orders", 1)));
+        consumer.assign(List.of(partition));
+        offsets.read(at(7));
+        offsets.written(at(7));
+
+        offsets.commit(other);
+        offsets.commit(consumer);
+        assertThat(committed()).isEqualTo(8);
     }
 
     private KafkaOffsets.Position at(long offset) {
