@@ -21,6 +21,7 @@ import io.batchpipeline.support.TcpProxy;
 import io.batchpipeline.support.TestKafka;
 import io.batchpipeline.support.TestPostgres;
 import org.apache.camel.api.management.ManagedCamelContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,13 @@ class KafkaSourceTest {
 
     private final String topic = "orders-" + System.nanoTime();
     private final String group = topic + "-loader";
+    /** The PostgreSQL table of the tests that write there, dropped after each. */
+    private final String table = topic.replace('-', '_');
+
+    @AfterEach
+    void dropTable() throws Exception {
+        Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
+    }
 
     @Test
     void everyMessageIsWrittenInSharedBatchesAndTheGroupCommitsPastIt() throws Exception {
@@ -130,11 +138,10 @@ class KafkaSourceTest {
     /** However long the database is away, nothing is committed past what is written, and all of it arrives once it is back. */
     @Test
     void aDatabaseOutageCommitsNothingAndLosesNothing() throws Exception {
-        String table = topic.replace('-', '_');
         Databases.recreateOrdersTable(table, true);
         TestKafka.createTopic(topic, 2);
         try (TcpProxy proxy = new TcpProxy(TestPostgres.get().getPort())) {
-            Map<String, String> settings = intoPostgres(kafka(RunningPipeline.defaults(dir)), table);
+            Map<String, String> settings = intoPostgres(kafka(RunningPipeline.defaults(dir)));
             settings.put("sink.jdbc.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres");
             settings.put("sink.retry.max-attempts", "2");
             try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
@@ -145,32 +152,25 @@ class KafkaSourceTest {
 
                 proxy.restore();
                 await().atMost(Duration.ofSeconds(120)).until(() -> TestKafka.lag(topic, group) == 0);
-                assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(*) FROM " + table)).isEqualTo(5_000);
+                assertThat(rows("COUNT(*)")).isEqualTo(5_000);
             }
-        } finally {
-            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
         }
     }
 
     /** camel-kafka's consumersCount: a consumer per partition, each on its own thread, records of all in shared batches. */
     @Test
     void consumersOnSeveralThreadsWriteEveryRecordOnce() throws Exception {
-        String table = topic.replace('-', '_');
         Databases.recreateOrdersTable(table, false);
         TestKafka.createTopic(topic, 3);
         TestKafka.send(topic, 1, 30_000, SampleData::jsonLine);
-        try {
-            Map<String, String> settings = intoPostgres(kafka(RunningPipeline.defaults(dir)), table);
-            settings.put("source.uri", settings.get("source.uri") + "&consumersCount=3");
-            try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> TestKafka.lag(topic, group) == 0);
-                assertThat(pipeline.stats().recordsRejected()).isZero();
-            }
-            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(*) FROM " + table)).isEqualTo(30_000);
-            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(30_000);
-        } finally {
-            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
+        Map<String, String> settings = intoPostgres(kafka(RunningPipeline.defaults(dir)));
+        settings.put("source.uri", settings.get("source.uri") + "&consumersCount=3");
+        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> TestKafka.lag(topic, group) == 0);
+            assertThat(pipeline.stats().recordsRejected()).isZero();
         }
+        assertThat(rows("COUNT(*)")).isEqualTo(30_000);
+        assertThat(rows("COUNT(DISTINCT id)")).isEqualTo(30_000);
     }
 
     /**
@@ -180,7 +180,6 @@ class KafkaSourceTest {
      */
     @Test
     void anInstanceThatGaveUpAPartitionStillStopsAtOnce() throws Exception {
-        String table = topic.replace('-', '_');
         Databases.recreateOrdersTable(table, false);
         TestKafka.createTopic(topic, 3);
         TestKafka.send(topic, 1, 600, SampleData::jsonLine);
@@ -189,33 +188,36 @@ class KafkaSourceTest {
         log.start();
         logger.addAppender(log);
         try {
-            Map<String, String> holding = instance("first", table);
+            Map<String, String> holding = instance("first");
             holding.put("batch.timeout", "600000"); // only the stop closes its batch
             try (RunningPipeline first = RunningPipeline.start(holding)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> first.stats().recordsRead() == 600);
-                try (RunningPipeline second = RunningPipeline.start(instance("second", table))) {
+                try (RunningPipeline second = RunningPipeline.start(instance("second"))) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> second.stats().rowsWritten() > 0);
                     first.stop();
                     await().atMost(Duration.ofSeconds(60)).until(() -> TestKafka.lag(topic, group) == 0);
                 }
             }
-            assertThat(Databases.count(TestPostgres.url(), "postgres", "", "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(600);
+            assertThat(rows("COUNT(DISTINCT id)")).isEqualTo(600);
             assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).as("stopped with nothing pending")
                     .noneMatch(line -> line.startsWith("stopping with"));
         } finally {
             logger.detachAppender(log);
-            Databases.execute(TestPostgres.url(), "postgres", "", "DROP TABLE IF EXISTS " + table);
         }
     }
 
-    /** One of several instances of a pipeline, writing into a PostgreSQL table. */
-    private Map<String, String> instance(String name, String table) {
-        Map<String, String> settings = intoPostgres(kafka(RunningPipeline.defaults(dir.resolve(name))), table);
+    /** One of several instances of a pipeline, writing into this test's PostgreSQL table. */
+    private Map<String, String> instance(String name) {
+        Map<String, String> settings = intoPostgres(kafka(RunningPipeline.defaults(dir.resolve(name))));
         settings.put("instance.name", name);
         return settings;
     }
 
-    private static Map<String, String> intoPostgres(Map<String, String> settings, String table) {
+    private long rows(String what) throws Exception {
+        return Databases.count(TestPostgres.url(), "postgres", "", "SELECT " + what + " FROM " + table);
+    }
+
+    private Map<String, String> intoPostgres(Map<String, String> settings) {
         settings.put("sink.jdbc.url", TestPostgres.url());
         settings.put("sink.jdbc.username", "postgres");
         settings.put("sink.jdbc.table", table);
