@@ -53,6 +53,16 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
+    /** Rows/s from the row written after the first {@code skip} (by its clock_timestamp() column) to the last. */
+    double rateAfter(long skip) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), EXTRACT(EPOCH FROM MAX(loaded_at) - (SELECT loaded_at FROM bench_orders"
+                     + " ORDER BY loaded_at OFFSET " + skip + " LIMIT 1)) FROM bench_orders")) {
+            rs.next();
+            return (rs.getLong(1) - skip - 1) / rs.getDouble(2);
+        }
+    }
+
     /** CPU seconds the PostgreSQL server has used so far, read from /proc; NaN when it runs elsewhere or as another user. */
     double serverCpuSeconds() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {

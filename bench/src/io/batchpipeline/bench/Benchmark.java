@@ -44,14 +44,23 @@ public final class Benchmark {
      * (NaN where not timed so), the process's CPU seconds, and the PostgreSQL server's during the load (NaN if unknown).
      */
     record Sample(double rowsPerSecond, double cpuSeconds, long peakHeapMb, long peakRssMb, double fromStartRowsPerSecond,
-                  double serverCpuSeconds) {
+                  double serverCpuSeconds, double warmRowsPerSecond) {
 
         Sample(double rowsPerSecond, double cpuSeconds, long peakHeapMb, long peakRssMb) {
-            this(rowsPerSecond, cpuSeconds, peakHeapMb, peakRssMb, Double.NaN, Double.NaN);
+            this(rowsPerSecond, cpuSeconds, peakHeapMb, peakRssMb, Double.NaN, Double.NaN, Double.NaN);
+        }
+
+        Sample(double rowsPerSecond, double cpuSeconds, long peakHeapMb, long peakRssMb, double fromStartRowsPerSecond, double serverCpuSeconds) {
+            this(rowsPerSecond, cpuSeconds, peakHeapMb, peakRssMb, fromStartRowsPerSecond, serverCpuSeconds, Double.NaN);
         }
 
         Sample withServerCpu(double seconds) {
-            return new Sample(rowsPerSecond, cpuSeconds, peakHeapMb, peakRssMb, fromStartRowsPerSecond, seconds);
+            return new Sample(rowsPerSecond, cpuSeconds, peakHeapMb, peakRssMb, fromStartRowsPerSecond, seconds, warmRowsPerSecond);
+        }
+
+        /** @param rate rows/s once warm: over the records after the first {@link BusLoad#WARM_UP_SHARE} of a bus load */
+        Sample withWarmRate(double rate) {
+            return new Sample(rowsPerSecond, cpuSeconds, peakHeapMb, peakRssMb, fromStartRowsPerSecond, serverCpuSeconds, rate);
         }
     }
 
@@ -185,7 +194,8 @@ public final class Benchmark {
     private void record(String name, String method, Sample sample) {
         samples.computeIfAbsent(name, k -> new ArrayList<>()).add(sample);
         timedBy.put(name, method);
-        System.out.printf("  %-75s %,10.0f rows/s%n", name, sample.rowsPerSecond);
+        System.out.printf("  %-75s %,10.0f rows/s%s%n", name, sample.rowsPerSecond,
+                Double.isNaN(sample.warmRowsPerSecond) ? "" : String.format(", %,.0f once warm", sample.warmRowsPerSecond));
     }
 
     private Sample psqlCopy(Path file) throws Exception {
@@ -374,6 +384,7 @@ public final class Benchmark {
                     Double.isNaN(median(s, Sample::serverCpuSeconds)) ? "n/a" : String.format("%.1f", median(s, Sample::serverCpuSeconds) / millions),
                     heapMb < 0 ? "n/a" : heapMb + " MB", (long) median(s, x -> x.peakRssMb), timedBy.get(e.getKey())));
         }
+        warmBusTable(r);
         if (samples.containsKey(INSERT) && samples.containsKey(INSERT_DURABLE)) {
             r.append(String.format("%nDurable buffer (batch.durable=true): insert runs at %.2f× the rate without it.%n",
                     median(samples.get(INSERT_DURABLE), Sample::rowsPerSecond) / median(samples.get(INSERT), Sample::rowsPerSecond)));
@@ -390,6 +401,34 @@ public final class Benchmark {
         r.append(String.format("%nTimeout-flush lateness, batch.timeout=200 ms, one record every 5 ms for %d s: %d batches, "
                 + "closed after their deadline by p50 %d ms, p99 %d ms, max %d ms.%n", options.latenessSeconds, lateness[0], lateness[1], lateness[2], lateness[3]));
         return r.toString();
+    }
+
+    /**
+     * A bus consumer is a daemon: it runs for days, and its first seconds go to the JIT compiler as much as to the
+     * records (a JFR recording of a Kafka load of 1M records put the compiler threads at a third of the jar's CPU).
+     * Its rate once warm, beside the plain consumer's measured the same way, is what it sustains.
+     */
+    private void warmBusTable(StringBuilder r) {
+        Map<String, List<Sample>> warm = new LinkedHashMap<>();
+        samples.forEach((name, s) -> {
+            if (s.stream().noneMatch(x -> Double.isNaN(x.warmRowsPerSecond))) {
+                warm.put(name, s);
+            }
+        });
+        if (warm.isEmpty()) {
+            return;
+        }
+        r.append(String.format("%nBuses once warm: rows/s over the records after the first %.0f%% of each load, the jar and the plain"
+                + " consumers alike (the first part runs while the JIT compiles).%n%n", BusLoad.WARM_UP_SHARE * 100));
+        r.append("| path | rows/s once warm | × its broker's plain consumer once warm |\n|---|---|---|\n");
+        warm.forEach((name, s) -> {
+            String broker = name.contains("Kafka") ? "Kafka" : "RabbitMQ";
+            double limit = warm.entrySet().stream().filter(e -> e.getKey().contains(broker) && e.getKey().contains("(limit)"))
+                    .mapToDouble(e -> median(e.getValue(), Sample::warmRowsPerSecond)).findFirst().orElse(Double.NaN);
+            double rate = median(s, Sample::warmRowsPerSecond);
+            r.append(String.format("| %s | %,.0f [%,.0f-%,.0f] | %s |%n", name, rate, min(s, Sample::warmRowsPerSecond),
+                    max(s, Sample::warmRowsPerSecond), name.contains("(limit)") || name.contains("file") ? "" : ratio(rate, limit, "%.2f")));
+        });
     }
 
     private String heapReport(List<long[]> heap) {

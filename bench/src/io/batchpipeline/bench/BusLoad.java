@@ -46,6 +46,9 @@ final class BusLoad {
         List<String> build(Path work, String sourceUri, List<String> settings);
     }
 
+    /** The first part of each load, which warms the JIT compiler, left out of the rate once warm. */
+    static final double WARM_UP_SHARE = 0.2;
+
     private static final Pattern LATENESS = Pattern.compile("timeout batches closed p50 (\\d+) ms / p99 (\\d+) ms");
 
     private final BenchDatabase db;
@@ -95,6 +98,8 @@ final class BusLoad {
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         long received = 0;
         long first = 0;
+        long warmFrom = 0;
+        long warmAt = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
             consumer.subscribe(List.of(topic));
             while (received < messages.size()) {
@@ -103,11 +108,17 @@ final class BusLoad {
                     first = System.nanoTime();
                 }
                 received += polled.count();
+                if (warmAt == 0 && received >= warmUp(messages.size())) {
+                    warmFrom = received;
+                    warmAt = System.nanoTime();
+                }
                 consumer.commitAsync();
             }
             consumer.commitSync();
         }
-        return new Benchmark.Sample(records.size() / ((System.nanoTime() - first) / 1e9), Double.NaN, -1, -1);
+        long end = System.nanoTime();
+        return new Benchmark.Sample(records.size() / ((end - first) / 1e9), Double.NaN, -1, -1)
+                .withWarmRate((messages.size() - warmFrom) * (double) perMessage / ((end - warmAt) / 1e9));
     }
 
     /** The records on a fresh RabbitMQ queue, {@code perMessage} to a persistent message, read by the jar. */
@@ -133,6 +144,8 @@ final class BusLoad {
             int messages = publish(channel, queue, perMessage);
             CountDownLatch done = new CountDownLatch(messages);
             AtomicLong first = new AtomicLong();
+            AtomicLong warmAt = new AtomicLong();
+            long warmUp = warmUp(messages);
             channel.basicQos(8_000);
             channel.basicConsume(queue, false, new DefaultConsumer(channel) {
                 @Override
@@ -140,14 +153,19 @@ final class BusLoad {
                     first.compareAndSet(0, System.nanoTime());
                     getChannel().basicAck(envelope.getDeliveryTag(), false);
                     done.countDown();
+                    if (messages - done.getCount() == warmUp) {
+                        warmAt.set(System.nanoTime());
+                    }
                 }
             });
             if (!done.await(600, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the plain consumer did not receive every message");
             }
-            double rate = records.size() / ((System.nanoTime() - first.get()) / 1e9);
+            long end = System.nanoTime();
+            double rate = records.size() / ((end - first.get()) / 1e9);
             channel.queueDelete(queue);
-            return new Benchmark.Sample(rate, Double.NaN, -1, -1);
+            return new Benchmark.Sample(rate, Double.NaN, -1, -1)
+                    .withWarmRate((messages - warmUp) * (double) perMessage / ((end - warmAt.get()) / 1e9));
         }
     }
 
@@ -199,7 +217,12 @@ final class BusLoad {
             throw new IllegalStateException("expected " + records.size() + " rows, found " + (long) countAndSpan[0] + " (exit "
                     + result.exitCode() + ")");
         }
-        return new Benchmark.Sample(countAndSpan[0] / countAndSpan[1], result.cpuSeconds(), result.peakHeapAfterGcMb(), result.peakRssMb());
+        return new Benchmark.Sample(countAndSpan[0] / countAndSpan[1], result.cpuSeconds(), result.peakHeapAfterGcMb(), result.peakRssMb())
+                .withWarmRate(db.rateAfter(warmUp(records.size())));
+    }
+
+    private static long warmUp(long count) {
+        return (long) (count * WARM_UP_SHARE);
     }
 
     /** A bus consumer joins its group or queue before its first message: a longer idle time before the jar exits. */
