@@ -10,6 +10,16 @@ public interface RecordFormat {
     ParsedRecord parse(String raw);
 
     /**
+     * Parses a record's text as read; a format that reads bytes overrides it, so that a record read as UTF-8 is not
+     * decoded into a String first.
+     *
+     * @throws MalformedRecordException when the text is not a valid record
+     */
+    default ParsedRecord parse(RecordText text) {
+        return parse(text.string());
+    }
+
+    /**
      * A text from which the source package rebuilds this format, so that records kept in the durable buffer can
      * be parsed after a restart.
      */
@@ -32,7 +42,7 @@ public interface RecordFormat {
     default void parseAll(List<SourceRecord> records, int from, int to, ParseResult[] results) {
         for (int i = from; i < to; i++) {
             try {
-                results[i] = parse(records.get(i).raw());
+                results[i] = parse(records.get(i).text());
             } catch (MalformedRecordException e) {
                 results[i] = new ParseResult.Malformed(e.getMessage());
             } catch (RuntimeException e) { // whatever goes wrong with one record rejects that record, not its batch

@@ -66,7 +66,7 @@ public final class SourceRecord {
      * @throws MalformedRecordException when the raw text cannot be parsed
      */
     public ParsedRecord parse() {
-        return format.parse(raw());
+        return format.parse(text());
     }
 
     /** The record's fields by name, in source order. @throws MalformedRecordException when the raw text cannot be parsed */

@@ -24,6 +24,11 @@ public record WithMessageFields(RecordFormat format, MessageFields fields) imple
     }
 
     @Override
+    public ParsedRecord parse(RecordText text) {
+        return fields.appendTo(format.parse(text));
+    }
+
+    @Override
     public void parseAll(List<SourceRecord> records, int from, int to, ParseResult[] results) {
         format.parseAll(records, from, to, results);
         for (int i = from; i < to; i++) {

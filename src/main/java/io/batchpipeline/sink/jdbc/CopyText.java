@@ -33,7 +33,7 @@ final class CopyText {
     static CopyText encode(List<Row<Object[]>> rows, int[] indexes) {
         int capacity = 64;
         for (Row<Object[]> row : rows) {
-            capacity += row.origin().raw().length() + 2 * indexes.length; // the source text is a good estimate
+            capacity += row.origin().text().size() + 2 * indexes.length; // the source text is a good estimate
         }
         CopyText out = new CopyText(capacity + capacity / 4);
         for (Row<Object[]> row : rows) {
