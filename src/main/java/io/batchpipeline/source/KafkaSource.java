@@ -11,7 +11,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Sets up a {@code kafka:} source so that an offset is committed only once its record is written
  * ({@link KafkaOffsets}), whatever the URI says about commits; a plain {@code kafka:orders?brokers=..&groupId=..} is
- * safe. The records of a poll come as one exchange ({@link KafkaBatch}). Options the URI names itself are kept, except
+ * safe. The records of a poll come as one exchange ({@link KafkaPoll}). Options the URI names itself are kept, except
  * those that would commit before the write, or hand on one record per exchange.
  */
 public final class KafkaSource {

@@ -20,8 +20,8 @@ import io.batchpipeline.record.RecordText;
  *
  * <p>Hand-written because {@code BufferedReader.readLine} drops the line breaks (a quoted CSV field spanning
  * lines would come back with {@code \n} for {@code \r\n}) and its decoder replaces invalid bytes with U+FFFD
- * without a word. A line of a UTF-8 source is kept as its bytes once they are known valid (ASCII at a glance, else
- * a strict decoder into a reused buffer): most records then reach COPY or the durable buffer without being decoded.
+ * without a word. A line of a UTF-8 source is kept as its bytes once they are known valid ({@link Utf8Validation}):
+ * most records then reach COPY or the durable buffer without being decoded.
  * Other lines are decoded with {@code new String(bytes, charset)}, the JDK's fastest path; only a line whose text
  * then holds U+FFFD is decoded again strictly, to tell a real U+FFFD from a replaced byte.
  */
@@ -30,9 +30,6 @@ final class LineReader implements Closeable {
     /** One line: its text, its line break ("" for the last line when the input does not end with one), and why its bytes are invalid, or null. */
     record Line(RecordText text, String lineBreak, String invalid) {
     }
-
-    /** Longer lines of a UTF-8 source are decoded as a String, not checked into a buffer this large kept for good. */
-    private static final int MAX_CHECKED_BYTES = 64 * 1024;
 
     private static final byte[] UTF8_BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
@@ -43,34 +40,45 @@ final class LineReader implements Closeable {
     private int position;
     private int limit;
     private boolean end;
-    /** The part of a line read before the buffer was refilled, up to maxLineBytes. */
-    private byte[] carry = new byte[256];
+    /** The part of a line read before the buffer was refilled, up to maxLineBytes; grown when first needed. */
+    private byte[] carry = new byte[0];
     private int carried;
     /** Bytes of the current line, kept or not. */
     private long total;
     private boolean first = true;
     private final boolean utf8;
-    /** Checks the lines of a UTF-8 source that are not ASCII; made at the first (a bus message is read by a reader of its own). */
-    private CharsetDecoder strictUtf8;
-    private CharBuffer checked;
+    /** The buffer is a body in memory, whole and never changed: a line that is all of it keeps that very array. */
+    private final boolean inMemory;
 
     /** @param maxLineBytes a longer line is kept only in part, and comes back invalid with its length */
     LineReader(InputStream in, Charset charset, int maxLineBytes) {
+        this(in, new byte[bufferSize(in)], charset, maxLineBytes, false);
+    }
+
+    /**
+     * The lines of a message body, read where it lies: a buffer and two copies of each line of a one-record message were
+     * most of what reading one cost (650 MB of garbage per million messages).
+     */
+    LineReader(byte[] body, Charset charset, int maxLineBytes) {
+        this(InputStream.nullInputStream(), body, charset, maxLineBytes, true);
+        limit = body.length;
+        end = true;
+    }
+
+    private LineReader(InputStream in, byte[] buffer, Charset charset, int maxLineBytes, boolean inMemory) {
         this.in = in;
-        this.buffer = new byte[bufferSize(in)];
+        this.buffer = buffer;
         this.charset = charset;
         this.maxLineBytes = maxLineBytes;
         this.utf8 = charset.equals(StandardCharsets.UTF_8);
+        this.inMemory = inMemory;
     }
 
     private static CharsetDecoder strict(Charset charset) {
         return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
-    /**
-     * 64 KiB for a file, as little as the body needs for a bus message: a new 64 KiB buffer per one-record message
-     * was most of the cost of reading it (and a gigabyte of garbage per 20,000 messages).
-     */
+    /** 64 KiB for a file, less for a short stream. */
     private static int bufferSize(InputStream in) {
         try {
             return Math.max(512, Math.min(64 * 1024, in.available() + 1));
@@ -95,6 +103,11 @@ final class LineReader implements Closeable {
             int i = start;
             while (i < limit && buffer[i] != '\n' && buffer[i] != '\r') {
                 i++;
+            }
+            if (i == limit && end && total == 0) { // the last line, whole in the buffer
+                position = limit;
+                total = i - start;
+                return line(buffer, start, (int) Math.min(total, maxLineBytes), "");
             }
             if (i == limit) { // no line break in the buffer: keep what we have and read on
                 keep(start, i - start);
@@ -142,7 +155,8 @@ final class LineReader implements Closeable {
 
     private Line line(byte[] bytes, int from, int length, String lineBreak) {
         if (total <= maxLineBytes && isValidUtf8(bytes, from, length)) {
-            return new Line(RecordText.ofUtf8(Arrays.copyOfRange(bytes, from, from + length)), lineBreak, null);
+            boolean wholeBody = inMemory && bytes == buffer && from == 0 && length == bytes.length;
+            return new Line(RecordText.ofUtf8(wholeBody ? bytes : Arrays.copyOfRange(bytes, from, from + length)), lineBreak, null);
         }
         String text = new String(bytes, from, length, charset);
         if (total > maxLineBytes) {
@@ -154,31 +168,7 @@ final class LineReader implements Closeable {
 
     /** Whether the source is UTF-8 and the line's bytes are valid in it; false sends the line the String way. */
     private boolean isValidUtf8(byte[] bytes, int from, int length) {
-        if (!utf8) {
-            return false;
-        }
-        int end = from + length;
-        int i = from;
-        while (i < end && bytes[i] >= 0) {
-            i++;
-        }
-        if (i == end) {
-            return true; // ASCII
-        }
-        if (length > MAX_CHECKED_BYTES) {
-            return false;
-        }
-        if (strictUtf8 == null) {
-            strictUtf8 = strict(charset);
-        }
-        if (checked == null || checked.capacity() < length) {
-            checked = CharBuffer.allocate(Math.max(length, checked == null ? 256 : 2 * checked.capacity()));
-        }
-        checked.clear();
-        strictUtf8.reset();
-        // from the first byte that is not ASCII on: UTF-8 never continues a character across an ASCII byte
-        CoderResult result = strictUtf8.decode(ByteBuffer.wrap(bytes, i, end - i), checked, true);
-        return !result.isError() && !strictUtf8.flush(checked).isError();
+        return utf8 && Utf8Validation.isWellFormed(bytes, from, from + length);
     }
 
     /** How much of a record too long to load the dead-letter entry shows. */

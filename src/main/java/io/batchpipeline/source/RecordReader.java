@@ -1,6 +1,5 @@
 package io.batchpipeline.source;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.util.Iterator;
@@ -12,6 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
@@ -68,36 +68,41 @@ public final class RecordReader extends ExpressionAdapter {
     }
 
     public Iterator<List<SourceRecord>> read(Exchange exchange) throws InvalidPayloadException {
-        List<Exchange> kafkaRecords = KafkaBatch.records(exchange);
-        if (kafkaRecords != null) { // a poll: chunks span its records, each of which has its own receipt
-            return new ChunkIterator(new RecordsOfMessages(kafkaRecords, this::messageRecords), room);
+        if (exchange.getFromEndpoint() instanceof KafkaEndpoint) { // a poll: chunks span its records, each with its own receipt
+            KafkaPoll poll = KafkaPoll.start(exchange);
+            return new ChunkIterator(new RecordsOfMessages(poll.records(), record -> messageRecords(record, poll)), room);
         }
         FileKeptOnStop.install(exchange);
         RabbitMqAcknowledgement.install(exchange);
         JmsAcknowledgement.install(exchange);
         if (exchange.getFromEndpoint() instanceof GenericFileEndpoint<?>) {
-            return new ChunkIterator(records(exchange, exchange.getMessage().getMandatoryBody(InputStream.class)), room);
+            return new ChunkIterator(records(exchange, new LineReader(exchange.getMessage().getMandatoryBody(InputStream.class), charset, maxRecordBytes),
+                    origin(exchange, null)), room);
         }
-        return new ChunkIterator(messageRecords(exchange), room);
+        return new ChunkIterator(messageRecords(exchange, null), room);
     }
 
-    /** A message's records: in memory already; one that cannot be read at all is one dead letter, not misread records. */
-    private RecordStream messageRecords(Exchange message) {
+    /**
+     * A message's records: in memory already; one that cannot be read at all is one dead letter, not misread records.
+     *
+     * @param poll the Kafka poll it is a record of, or null
+     */
+    private RecordStream messageRecords(Exchange message, KafkaPoll poll) {
         byte[] body = message.getMessage().getBody(byte[].class);
         String problem = MessageBody.unreadable(body, format);
+        Origin origin = origin(message, poll);
         if (problem == null) {
-            return records(message, new ByteArrayInputStream(body));
+            return records(message, new LineReader(body, charset, maxRecordBytes), origin);
         }
         String preview = body == null ? "" : new String(body, 0, Math.min(body.length, 1000), charset);
-        return RecordStream.of(new SourceRecord(sourceName(message), 1, preview, metadata.of(message).addTo(new UnreadableRecord(problem)),
-                receiptOf(message)));
+        return RecordStream.of(new SourceRecord(origin.name(), 1, preview, metadata.of(message).addTo(new UnreadableRecord(problem)),
+                origin.receipt()));
     }
 
-    /** The records of a file or a message; its receipt goes with the exchange, to the last step. */
-    private RecordStream records(Exchange exchange, InputStream in) {
-        String source = sourceName(exchange);
-        SourceReceipt receipt = receiptOf(exchange);
-        LineReader reader = new LineReader(in, charset, maxRecordBytes);
+    /** The records of a file or a message. */
+    private RecordStream records(Exchange exchange, LineReader reader, Origin origin) {
+        String source = origin.name();
+        SourceReceipt receipt = origin.receipt();
         LineRecordIterator records = switch (format) {
             case CSV -> new CsvRecordIterator(source, reader, receipt, csvDelimiter, csvMaxLinesPerRecord);
             case JSONL -> new JsonLinesRecordIterator(source, reader, receipt, JsonRecordFormat.STANDARD);
@@ -111,10 +116,19 @@ public final class RecordReader extends ExpressionAdapter {
         return records;
     }
 
-    private static SourceReceipt receiptOf(Exchange exchange) {
+    /** What dead letters name a file or message by, and the receipt its records report to. */
+    private record Origin(String name, SourceReceipt receipt) {
+    }
+
+    /** The receipt goes with the exchange to the last step; a Kafka record's, with its poll. */
+    private Origin origin(Exchange exchange, KafkaPoll poll) {
         SourceReceipt receipt = new SourceReceipt();
-        exchange.setProperty(SourceReceipt.PROPERTY, receipt);
-        return receipt;
+        if (poll == null) {
+            exchange.setProperty(SourceReceipt.PROPERTY, receipt);
+            return new Origin(sourceName(exchange), receipt);
+        }
+        KafkaOffsets.Position position = poll.opened(exchange, receipt); // its topic, partition and offset, as BrokerMessage.identity
+        return new Origin(endpointName(exchange) + " message " + (position != null ? position : exchange.getMessage().getMessageId()), receipt);
     }
 
     /** A file's name; for a message, its endpoint and its id (the broker's when it has one), as dead letters show. */

@@ -5,8 +5,8 @@ import java.util.concurrent.CompletionException;
 
 import io.batchpipeline.record.SourceReceipt;
 import io.batchpipeline.source.BrokerMessage;
-import io.batchpipeline.source.KafkaBatch;
 import io.batchpipeline.source.KafkaOffsets;
+import io.batchpipeline.source.KafkaPoll;
 import io.batchpipeline.source.SourceProgress;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
@@ -75,8 +75,11 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
             });
         }
         if (offsets != null) { // the consumer reads on; each record's offset is committed once it is written (or stored)
-            for (Exchange record : KafkaBatch.recordsOf(exchange)) {
-                kafkaRecordRead(record);
+            KafkaPoll poll = KafkaPoll.of(exchange);
+            if (poll != null) {
+                for (int i = 0; i < poll.size(); i++) {
+                    kafkaRecordRead(poll.position(i), poll.receipt(i));
+                }
             }
             callback.done(true);
             return true;
@@ -154,13 +157,11 @@ public class AwaitWrittenStep extends AsyncProcessorSupport {
      * A Kafka record went through the route: its offset is committed once its records, and every earlier record of its
      * partition, are written (or stored); until then later offsets of its partition wait, and a restart reads it again.
      */
-    private void kafkaRecordRead(Exchange record) {
-        KafkaOffsets.Position position = KafkaOffsets.Position.of(record);
+    private void kafkaRecordRead(KafkaOffsets.Position position, SourceReceipt receipt) {
         if (position == null) {
             return;
         }
         offsets.read(position);
-        SourceReceipt receipt = record.getProperty(SourceReceipt.PROPERTY, SourceReceipt.class);
         if (receipt == null) {
             offsets.written(position);
         } else if (durable) { // many records share a transaction of the buffer

@@ -72,6 +72,37 @@ class LineReaderTest {
         assertThat(lines).extracting(l -> l.text().isUtf8(), l -> l.text().string()).containsExactly(tuple(false, "Zoë"));
     }
 
+    @Test
+    void aBodyInMemoryReadsAsTheSameBytesStreamedDoAndIsLeftAsItWas() throws IOException {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        List<byte[]> bodies = List.of(
+                new byte[0],
+                "{\"id\":1}".getBytes(StandardCharsets.UTF_8),
+                "{\"id\":1}\n".getBytes(StandardCharsets.UTF_8),
+                "a\r\nb\rc\n\nd\r".getBytes(StandardCharsets.UTF_8),
+                "Zoë, 李 🚀".getBytes(StandardCharsets.UTF_8),
+                concat(bom, "after a byte order mark\nlast".getBytes(StandardCharsets.UTF_8)),
+                new byte[] {'b', 'a', 'd', (byte) 0xC3, '(', '\n', 'o', 'k'},
+                "x".repeat(40).getBytes(StandardCharsets.UTF_8),
+                ("x".repeat(40) + "\nshort").getBytes(StandardCharsets.UTF_8));
+
+        for (byte[] body : bodies) {
+            byte[] before = body.clone();
+            List<LineReader.Line> inMemory = new ArrayList<>();
+            try (LineReader reader = new LineReader(body, StandardCharsets.UTF_8, 32)) {
+                for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
+                    inMemory.add(line);
+                }
+            }
+
+            List<LineReader.Line> streamed = read(new ByteArrayInputStream(body), 32);
+            assertThat(inMemory).as(new String(body, StandardCharsets.UTF_8))
+                    .extracting(l -> l.text().string(), LineReader.Line::lineBreak, LineReader.Line::invalid, l -> l.text().isUtf8())
+                    .containsExactlyElementsOf(streamed.stream().map(l -> tuple(l.text().string(), l.lineBreak(), l.invalid(), l.text().isUtf8())).toList());
+            assertThat(body).isEqualTo(before);
+        }
+    }
+
     private static byte[] concat(byte[] first, byte[] second) {
         byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
