@@ -37,9 +37,22 @@ public final class KafkaOffsets extends ServiceSupport implements ShutdownAware 
     public record Position(TopicPartition partition, long offset) {
 
         public static Position of(Exchange exchange) {
-            String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
-            Integer partition = exchange.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
-            Long offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+            // one pass over the few headers, not three lookups in Camel's case-insensitive tree map: those were a tenth
+            // of a Kafka consumer's time with one record per message
+            String topic = null;
+            Integer partition = null;
+            Long offset = null;
+            for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
+                String name = header.getKey();
+                Object value = header.getValue();
+                if (value instanceof String text && name.equalsIgnoreCase(KafkaConstants.TOPIC)) {
+                    topic = text;
+                } else if (value instanceof Integer number && name.equalsIgnoreCase(KafkaConstants.PARTITION)) {
+                    partition = number;
+                } else if (value instanceof Long number && name.equalsIgnoreCase(KafkaConstants.OFFSET)) {
+                    offset = number;
+                }
+            }
             return topic == null || partition == null || offset == null ? null : new Position(new TopicPartition(topic, partition), offset);
         }
 
