@@ -128,7 +128,7 @@ public final class RecordReader extends ExpressionAdapter {
             return new Origin(sourceName(exchange), receipt);
         }
         KafkaOffsets.Position position = poll.opened(exchange, receipt); // its topic, partition and offset, as BrokerMessage.identity
-        return new Origin(endpointName(exchange) + " message " + (position != null ? position : exchange.getMessage().getMessageId()), receipt);
+        return new Origin(messageName(exchange, position != null ? position.toString() : null), receipt);
     }
 
     /** A file's name; for a message, its endpoint and its id (the broker's when it has one), as dead letters show. */
@@ -137,8 +137,12 @@ public final class RecordReader extends ExpressionAdapter {
         if (file != null) {
             return file;
         }
-        String id = BrokerMessage.identity(exchange);
-        return endpointName(exchange) + " message " + (id != null ? id : exchange.getMessage().getMessageId());
+        return messageName(exchange, BrokerMessage.identity(exchange));
+    }
+
+    /** A message's endpoint and its identity from the broker, or else Camel's message id. */
+    private String messageName(Exchange exchange, String identity) {
+        return endpointName(exchange) + " message " + (identity != null ? identity : exchange.getMessage().getMessageId());
     }
 
     private String endpointName(Exchange exchange) {

@@ -22,41 +22,26 @@ final class Utf8Validation {
                 continue;
             }
             b &= 0xFF;
-            if (b < 0xC2) { // a continuation byte first, or an overlong two-byte form
+            if (b < 0xC2 || b > 0xF4) { // a continuation byte first, an overlong two-byte form, or F5..FF, never in UTF-8
                 return false;
             }
-            if (b < 0xE0) {
-                if (i + 1 >= to || !continuation(bytes[i + 1])) {
-                    return false;
-                }
-                i += 2;
-            } else if (b < 0xF0) {
-                if (i + 2 >= to) {
-                    return false;
-                }
-                int second = bytes[i + 1] & 0xFF;
-                // E0 needs A0..BF (shorter forms are overlong), ED needs 80..9F (above are surrogates)
-                int low = b == 0xE0 ? 0xA0 : 0x80;
-                int high = b == 0xED ? 0x9F : 0xBF;
-                if (second < low || second > high || !continuation(bytes[i + 2])) {
-                    return false;
-                }
-                i += 3;
-            } else if (b < 0xF5) {
-                if (i + 3 >= to) {
-                    return false;
-                }
-                int second = bytes[i + 1] & 0xFF;
-                // F0 needs 90..BF (shorter forms are overlong), F4 needs 80..8F (above is beyond U+10FFFF)
-                int low = b == 0xF0 ? 0x90 : 0x80;
-                int high = b == 0xF4 ? 0x8F : 0xBF;
-                if (second < low || second > high || !continuation(bytes[i + 2]) || !continuation(bytes[i + 3])) {
-                    return false;
-                }
-                i += 4;
-            } else {
-                return false; // F5..FF never occur in UTF-8
+            int length = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+            // the second byte's range: E0 and F0 above the overlong forms, ED below the surrogates, F4 up to U+10FFFF
+            int low = b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80;
+            int high = b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF;
+            if (i + length > to) {
+                return false;
             }
+            int second = bytes[i + 1] & 0xFF;
+            if (second < low || second > high) {
+                return false;
+            }
+            for (int k = 2; k < length; k++) {
+                if (!continuation(bytes[i + k])) {
+                    return false;
+                }
+            }
+            i += length;
         }
         return true;
     }
