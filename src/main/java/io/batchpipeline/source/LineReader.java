@@ -47,6 +47,8 @@ final class LineReader implements Closeable {
     private long total;
     private boolean first = true;
     private final boolean utf8;
+    /** Every byte of the current line read so far is ASCII. */
+    private boolean ascii;
     /** The buffer is a body in memory, whole and never changed: a line that is all of it keeps that very array. */
     private final boolean inMemory;
 
@@ -91,6 +93,7 @@ final class LineReader implements Closeable {
     Line next() throws IOException {
         carried = 0;
         total = 0;
+        ascii = true;
         if (first) {
             first = false;
             skipByteOrderMark();
@@ -101,9 +104,17 @@ final class LineReader implements Closeable {
             }
             int start = position;
             int i = start;
-            while (i < limit && buffer[i] != '\n' && buffer[i] != '\r') {
+            // the bytes OR-ed together: not negative when all are ASCII, which is valid UTF-8 without a second pass
+            int ored = 0;
+            while (i < limit) {
+                byte b = buffer[i];
+                if (b == '\n' || b == '\r') {
+                    break;
+                }
+                ored |= b;
                 i++;
             }
+            ascii &= ored >= 0;
             if (i == limit && end && total == 0) { // the last line, whole in the buffer
                 position = limit;
                 total = i - start;
@@ -168,7 +179,7 @@ final class LineReader implements Closeable {
 
     /** Whether the source is UTF-8 and the line's bytes are valid in it; false sends the line the String way. */
     private boolean isValidUtf8(byte[] bytes, int from, int length) {
-        return utf8 && Utf8Validation.isWellFormed(bytes, from, from + length);
+        return utf8 && (ascii || Utf8Validation.isWellFormed(bytes, from, from + length));
     }
 
     /** How much of a record too long to load the dead-letter entry shows. */

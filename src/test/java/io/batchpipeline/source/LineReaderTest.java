@@ -63,6 +63,24 @@ class LineReaderTest {
                 tuple(false, "bad\uFFFD(", "bytes not valid in UTF-8 at byte 4 of the line (set source.charset to the file's encoding)"));
     }
 
+    /** An all-ASCII line skips the UTF-8 check; a line read across buffers is checked whole, whatever its first part was. */
+    @Test
+    void aByteBeyondABufferBoundaryIsJudgedWithItsWholeLine() throws IOException {
+        String ascii = "a".repeat(70_000); // longer than the 64 KiB buffer
+        byte[] bad = {(byte) 0xC3, '('};
+        byte[] input = concat(concat((ascii + "\n" + ascii + "é\n").getBytes(StandardCharsets.UTF_8), concat(ascii.getBytes(StandardCharsets.UTF_8), bad)),
+                concat(concat("\n".getBytes(StandardCharsets.UTF_8), bad), (ascii + "\nok\r").getBytes(StandardCharsets.UTF_8)));
+
+        List<LineReader.Line> lines = read(new ByteArrayInputStream(input), 1 << 20);
+
+        assertThat(lines).extracting(l -> l.text().isUtf8(), l -> l.text().string().length(), LineReader.Line::invalid).containsExactly(
+                tuple(true, 70_000, null),
+                tuple(true, 70_001, null),
+                tuple(false, 70_002, "bytes not valid in UTF-8 at byte 70001 of the line (set source.charset to the file's encoding)"),
+                tuple(false, 70_002, "bytes not valid in UTF-8 at byte 1 of the line (set source.charset to the file's encoding)"),
+                tuple(true, 2, null));
+    }
+
     @Test
     void linesOfAnotherCharsetAreDecoded() throws IOException {
         byte[] latin1 = "Zoë\n".getBytes(StandardCharsets.ISO_8859_1);
