@@ -85,7 +85,7 @@ class JmsSourceTest {
     }
 
     /**
-     * An operator stops the route alone (JMX, {@code camel cmd stop-route}) and starts it again: the route then has a
+     * An operator stops the route alone (its JMX MBean's stop) and starts it again: the route then has a
      * new consumer and listener container, which are set up as the first were (a container left as Camel makes it
      * would acknowledge each message as the pipeline takes it, and a crash would lose what waits for its batch).
      */
