@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -68,10 +69,14 @@ class LineReaderTest {
     void aByteBeyondABufferBoundaryIsJudgedWithItsWholeLine() throws IOException {
         String ascii = "a".repeat(70_000); // longer than the 64 KiB buffer
         byte[] bad = {(byte) 0xC3, '('};
-        byte[] input = concat(concat((ascii + "\n" + ascii + "é\n").getBytes(StandardCharsets.UTF_8), concat(ascii.getBytes(StandardCharsets.UTF_8), bad)),
-                concat(concat("\n".getBytes(StandardCharsets.UTF_8), bad), (ascii + "\nok\r").getBytes(StandardCharsets.UTF_8)));
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        input.writeBytes((ascii + "\n" + ascii + "é\n" + ascii).getBytes(StandardCharsets.UTF_8));
+        input.writeBytes(bad); // at the end of a line
+        input.write('\n');
+        input.writeBytes(bad); // at the start of one
+        input.writeBytes((ascii + "\nok\r").getBytes(StandardCharsets.UTF_8));
 
-        List<LineReader.Line> lines = read(new ByteArrayInputStream(input), 1 << 20);
+        List<LineReader.Line> lines = read(new ByteArrayInputStream(input.toByteArray()), 1 << 20);
 
         assertThat(lines).extracting(l -> l.text().isUtf8(), l -> l.text().string().length(), LineReader.Line::invalid).containsExactly(
                 tuple(true, 70_000, null),
