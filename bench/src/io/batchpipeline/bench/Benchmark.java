@@ -530,7 +530,8 @@ public final class Benchmark {
                     o.getOrDefault("jdbc-url", ""), o.getOrDefault("user", "postgres"), o.getOrDefault("password", ""),
                     Long.parseLong(o.getOrDefault("heap-rows", "0")), Boolean.parseBoolean(o.getOrDefault("skip-stock", "false")),
                     Integer.parseInt(o.getOrDefault("lateness-seconds", "60")),
-                    o.containsKey("only") ? List.of(o.get("only").split(",")) : List.of(),
+                    // split before each "(", as the names hold commas themselves: --only="(h) Kafka, 1 record per message,(a)"
+                    o.containsKey("only") ? List.of(o.get("only").split(",(?=\\()")) : List.of(),
                     o.containsKey("instances") ? Arrays.stream(o.get("instances").split(",")).map(Integer::valueOf).toList() : List.of(),
                     o.getOrDefault("rabbitmq", ""), Integer.parseInt(o.getOrDefault("bus-records", "0")),
                     o.containsKey("jar-options") ? List.of(o.get("jar-options").trim().split("\\s+")) : List.of());
