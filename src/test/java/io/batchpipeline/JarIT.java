@@ -94,7 +94,7 @@ class JarIT {
 
         assertThat(count("SELECT COUNT(*) FROM jar_metrics_orders")).isEqualTo(300_000);
         String metrics = scrape();
-        assertThat(sample(metrics, "batch_pipeline_batches_total{pipeline=\"default-pipeline\",reason=\"size\"}")).isEqualTo(300);
+        assertThat(sample(metrics, "batch_pipeline_batches_total{pipeline=\"default-pipeline\",reason=\"size\"}")).isEqualTo(60);
         assertThat(metrics).contains("hikaricp_connections_active").contains("batch_pipeline_batch_write_seconds_bucket");
         process.destroy();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
