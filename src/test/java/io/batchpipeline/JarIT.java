@@ -48,7 +48,7 @@ class JarIT {
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exits once the input is drained").isTrue();
         String log = Files.readString(dir.resolve("stdout.log"));
         assertThat(process.exitValue()).as(log).isZero();
-        assertThat(log).contains("Summary: pipeline default-pipeline: 10000 records read, 10000 rows written in 2 batches (size 2, timeout 0, stop 0, recovered 0), 0 records rejected");
+        assertThat(log).contains("Summary: pipeline default-pipeline: 10000 records read, 10000 rows written in 10 batches (size 10, timeout 0, stop 0, recovered 0), 0 records rejected");
         assertThat(rowsInH2()).isEqualTo(10_000);
     }
 
@@ -94,7 +94,7 @@ class JarIT {
 
         assertThat(count("SELECT COUNT(*) FROM jar_metrics_orders")).isEqualTo(300_000);
         String metrics = scrape();
-        assertThat(sample(metrics, "batch_pipeline_batches_total{pipeline=\"default-pipeline\",reason=\"size\"}")).isEqualTo(60);
+        assertThat(sample(metrics, "batch_pipeline_batches_total{pipeline=\"default-pipeline\",reason=\"size\"}")).isEqualTo(300);
         assertThat(metrics).contains("hikaricp_connections_active").contains("batch_pipeline_batch_write_seconds_bucket");
         process.destroy();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -39,7 +39,7 @@ public enum Setting {
     SHARED_FOLDER(Section.SOURCE, "source.shared-folder", "sharedFolder", Type.BOOLEAN, "false",
             "several instances read the folder; each file is claimed in the database"),
 
-    BATCH_SIZE(Section.BATCHING, "batch.size", "batchSize", Type.POSITIVE_INT, "5000", "a batch closes at this many records ..."),
+    BATCH_SIZE(Section.BATCHING, "batch.size", "batchSize", Type.POSITIVE_INT, "1000", "a batch closes at this many records ..."),
     BATCH_MAX_BYTES(Section.BATCHING, "batch.max-bytes", "batchMaxBytes", Type.POSITIVE_INT, "16777216",
             "... or at this much record text (bytes), bounding memory ..."),
     BATCH_TIMEOUT(Section.BATCHING, "batch.timeout", "batchTimeout", Type.POSITIVE_LONG, "1000",
@@ -48,7 +48,7 @@ public enum Setting {
             "timeout from the first record, or from the latest"),
     TIMEOUT_CHECK_INTERVAL(Section.BATCHING, "batch.timeout-check-interval", "timeoutCheckInterval", Type.POSITIVE_LONG, "10",
             "ms between timeout checks"),
-    WRITERS(Section.BATCHING, "batch.writers", "writers", Type.POSITIVE_INT, "2", "parallel writers"),
+    WRITERS(Section.BATCHING, "batch.writers", "writers", Type.POSITIVE_INT, "4", "parallel writers"),
     QUEUE_CAPACITY(Section.BATCHING, "batch.queue-capacity", "queueCapacity", Type.POSITIVE_INT, "4",
             "closed batches waiting for a writer before the source waits"),
 

@@ -68,7 +68,7 @@ class ConfigurationTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-        "sink.jdbc.pool-size    | 2    | must be more than batch.writers",
+        "sink.jdbc.pool-size    | 4    | must be more than batch.writers",
         "sink.type              | file | batch.durable.jdbc-url: is not set",
     })
     void theDurableBufferNeedsAConnectionOfItsOwnAndADatabase(String key, String value, String problem) {

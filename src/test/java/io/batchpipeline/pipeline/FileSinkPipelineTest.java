@@ -62,7 +62,6 @@ class FileSinkPipelineTest {
         Map<String, String> settings = RunningPipeline.defaults(run);
         settings.put("sink.type", "file");
         settings.put("sink.pass-through", Boolean.toString(passThrough));
-        settings.put("batch.size", "1000"); // the awkward file's batch among ten of the sample's
         try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
             SampleData.copyInto(run.resolve("input"), Path.of("samples/orders.csv"));
             SampleData.writeFile(run.resolve("input"), "awkward.csv", csv);

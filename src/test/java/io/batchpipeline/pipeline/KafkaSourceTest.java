@@ -57,7 +57,7 @@ class KafkaSourceTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.lag(topic, group) == 0);
 
             assertThat(Databases.count(settings.get("sink.jdbc.url"), "sa", "", "SELECT COUNT(DISTINCT id) FROM orders")).isEqualTo(20_000);
-            assertThat(pipeline.stats().batches(io.batchpipeline.record.FlushReason.SIZE)).as("batches of 5,000 messages").isGreaterThanOrEqualTo(3);
+            assertThat(pipeline.stats().batches(io.batchpipeline.record.FlushReason.SIZE)).as("batches of 1,000 messages").isGreaterThanOrEqualTo(15);
             long exchanges = pipeline.context().getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
                     .getManagedRoute("default-pipeline").getExchangesTotal();
             assertThat(exchanges).as("the records of a poll are one exchange").isLessThan(20_000 / 10);

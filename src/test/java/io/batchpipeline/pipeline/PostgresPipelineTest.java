@@ -42,9 +42,7 @@ class PostgresPipelineTest {
 
     @Test
     void upsertTwiceOverOverlappingFilesLeavesOneRowPerKey() throws Exception {
-        Map<String, String> settings = settings("upsert");
-        settings.put("batch.size", "1000"); // batches that close on size, and one on time, in each file
-        try (RunningPipeline pipeline = RunningPipeline.start(settings)) {
+        try (RunningPipeline pipeline = RunningPipeline.start(settings("upsert"))) {
             SampleData.writeCsv(dir.resolve("input"), "first.csv", 1, 3000);
             await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.stats().rowsWritten() == 3000);
             SampleData.writeCsv(dir.resolve("input"), "second.csv", 2001, 5000);
